@@ -1,0 +1,31 @@
+# PGXS build of the spojscore module. `make && make install`, then see README for tests.
+EXTENSION = spojscore
+MODULE_big = spojscore
+EXTVERSION = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" $(EXTENSION).control)
+
+DATA = $(wildcard $(EXTENSION)--*.sql)
+CORE_SOURCES = $(wildcard src/core/*.cpp)
+PG_SOURCES = $(wildcard src/pg/*.cpp)
+OBJS = $(CORE_SOURCES:.cpp=.o) $(PG_SOURCES:.cpp=.o)
+
+REGRESS = install score boundary
+REGRESS_OPTS = --load-extension=plpgsql
+
+PG_CONFIG ?= pg_config
+# -isystem: PostgreSQL's own headers are not -Wextra clean in C++ (-Wregister etc.).
+PG_CPPFLAGS = -Isrc -isystem $(shell $(PG_CONFIG) --includedir-server) \
+	$(shell xml2-config --cflags) $(shell curl-config --cflags) \
+	-DSPOJSCORE_VERSION='"$(EXTVERSION)"'
+WERROR ?=
+PG_CXXFLAGS = -std=c++17 -Wall -Wextra $(WERROR) -MMD -MP
+SHLIB_LINK = $(shell curl-config --libs) $(shell xml2-config --libs) -lstdc++
+
+EXTRA_CLEAN = $(OBJS:.o=.d) $(OBJS:.o=.bc)
+
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+# PGXS compiles C++ a second time with clang for JIT bitcode, without PG_CXXFLAGS.
+override BITCODE_CXXFLAGS += -std=c++17
+
+-include $(OBJS:.o=.d)

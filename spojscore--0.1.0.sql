@@ -1,0 +1,23 @@
+-- spojscore 0.1.0 install script. Released scripts are never edited: add an A--B step.
+\echo Use "CREATE EXTENSION spojscore" to load this file. \quit
+
+-- Points a classical problem is worth: 80 / (40 + users). The points a new solver
+-- would earn today (what SPOJ displays, rounded to 2 decimals) are spoj_score(users + 1).
+CREATE FUNCTION @extschema@.spoj_score(users pg_catalog.int4)
+RETURNS pg_catalog.float8
+AS 'MODULE_PATHNAME', 'spoj_score'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp;
+
+COMMENT ON FUNCTION @extschema@.spoj_score(pg_catalog.int4) IS
+  'SPOJ value of a classical problem solved by users people: 80 / (40 + users); a new solver earns spoj_score(users + 1)';
+
+-- Diagnostic: proves that a C++ exception thrown deep in core becomes a clean ERROR
+-- with a mapped SQLSTATE. Superuser only.
+CREATE FUNCTION @extschema@.spoj_selftest(kind pg_catalog.text, depth pg_catalog.int4 DEFAULT 20)
+RETURNS pg_catalog.int8
+AS 'MODULE_PATHNAME', 'spoj_selftest'
+LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp;
+
+REVOKE ALL ON FUNCTION @extschema@.spoj_selftest(pg_catalog.text, pg_catalog.int4) FROM PUBLIC;

@@ -1,0 +1,37 @@
+-- Install hygiene: where objects land, how they are declared, who may run them.
+CREATE EXTENSION spojscore;
+SELECT extname, extversion, extrelocatable, extnamespace::regnamespace
+  FROM pg_extension WHERE extname = 'spojscore';
+\df+ spoj_score
+
+-- Every function pins search_path; only spoj_score is executable by PUBLIC.
+SELECT p.oid::regprocedure AS function, p.provolatile, p.proparallel, p.proisstrict,
+       p.proconfig, pg_catalog.has_function_privilege('public', p.oid, 'execute') AS public_exec
+  FROM pg_depend d JOIN pg_proc p ON p.oid = d.objid
+ WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'spojscore')
+   AND d.classid = 'pg_proc'::regclass
+ ORDER BY 1::text;
+
+-- The prefix is reserved: a typo in a spojscore setting is an error, not a silent no-op.
+SET spojscore.no_such_setting = 'x';
+
+-- Objects go to the schema named at CREATE EXTENSION ... SCHEMA, and nowhere else.
+DROP EXTENSION spojscore;
+CREATE SCHEMA spoj;
+CREATE EXTENSION spojscore SCHEMA spoj;
+SELECT spoj.spoj_score(0);
+SELECT pg_catalog.count(*) AS in_public FROM pg_proc
+ WHERE proname LIKE 'spoj\_%' AND pronamespace = 'public'::regnamespace;
+-- Not relocatable: the schema is fixed once installed.
+ALTER EXTENSION spojscore SET SCHEMA public;
+DROP EXTENSION spojscore;
+DROP SCHEMA spoj;
+
+-- Installing needs a superuser: the extension is not trusted.
+CREATE ROLE regress_spoj_installer LOGIN;
+GRANT CREATE ON DATABASE contrib_regression TO regress_spoj_installer;
+SET ROLE regress_spoj_installer;
+CREATE EXTENSION spojscore;
+RESET ROLE;
+REVOKE CREATE ON DATABASE contrib_regression FROM regress_spoj_installer;
+DROP ROLE regress_spoj_installer;
