@@ -21,3 +21,14 @@ LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp;
 
 REVOKE ALL ON FUNCTION @extschema@.spoj_selftest(pg_catalog.text, pg_catalog.int4) FROM PUBLIC;
+
+-- Rows of a saved SPOJ classical list page (either layout). No network: safe for anyone.
+CREATE FUNCTION @extschema@.spoj_parse_list(html pg_catalog.text)
+RETURNS TABLE (spoj_id pg_catalog.int4, code pg_catalog.text, name pg_catalog.text,
+               users pg_catalog.int4, acc_rate pg_catalog.float8, quality pg_catalog.int4)
+AS 'MODULE_PATHNAME', 'spoj_parse_list'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp;
+
+COMMENT ON FUNCTION @extschema@.spoj_parse_list(pg_catalog.text) IS
+  'Rows of a saved SPOJ classical problem list page; raises 22000 for a page that is not one';

@@ -4,13 +4,13 @@ SELECT extname, extversion, extrelocatable, extnamespace::regnamespace
   FROM pg_extension WHERE extname = 'spojscore';
 \df+ spoj_score
 
--- Every function pins search_path; only spoj_score is executable by PUBLIC.
+-- Every function pins search_path; only the network-free ones are executable by PUBLIC.
 SELECT p.oid::regprocedure AS function, p.provolatile, p.proparallel, p.proisstrict,
        p.proconfig, pg_catalog.has_function_privilege('public', p.oid, 'execute') AS public_exec
   FROM pg_depend d JOIN pg_proc p ON p.oid = d.objid
  WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'spojscore')
    AND d.classid = 'pg_proc'::regclass
- ORDER BY 1::text;
+ ORDER BY p.proname;
 
 -- The prefix is reserved: a typo in a spojscore setting is an error, not a silent no-op.
 SET spojscore.no_such_setting = 'x';

@@ -12,7 +12,7 @@ enum class ErrorKind {
     Layout,           // page not understood, guard tripped    -> 22000
     SizeLimit,        // body/page/run cap exceeded           -> 54000
     Busy,             // another refresh holds the lock        -> 55P03
-    Cancelled,        // the cancel callback said stop         -> CHECK_FOR_INTERRUPTS()
+    Cancelled,        // the cancel callback said stop         -> 57014 (the server's own)
     Internal,         // a bug in spojscore                    -> XX000
 };
 

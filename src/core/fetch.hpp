@@ -1,0 +1,86 @@
+// Fetches numbered pages over one libcurl multi handle: a few keep-alive connections,
+// bounded retries, per-request and whole-run time limits, a body cap, and a cancel
+// callback polled every <= 100 ms. Results are handed out in the caller's order.
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "curl_handle.hpp"
+#include "error.hpp"
+#include "fetch_options.hpp"
+
+namespace spojscore {
+
+struct FetchedPage {
+    int page = 0;              // 1-based, as requested
+    std::string url;
+    std::string body;          // complete, decoded, <= max_page_bytes
+    std::string content_type;  // the Content-Type header value (text/html...)
+};
+
+struct FetchCounters {
+    int requests = 0;          // transfers started, retries included
+    int retries = 0;
+    std::int64_t bytes = 0;    // body bytes received, retries included
+};
+
+class Fetcher {
+public:
+    // Validates `options` (Error(InvalidArgument)); starts the run-budget clock.
+    explicit Fetcher(const FetchOptions& options);
+    ~Fetcher();
+    Fetcher(const Fetcher&) = delete;
+    Fetcher& operator=(const Fetcher&) = delete;
+
+    // Queues `url` as page `page`; pages must be requested in increasing order. The
+    // transfer starts when a connection is free (and its politeness delay has passed).
+    void request(int page, std::string url);
+
+    // Waits for page `page` and returns it. Throws Error for that page's failure
+    // (Network, Layout for a wrong content type, SizeLimit), for a 429/503 on any page,
+    // for the run budget and for a cancel (Cancelled). Every connection is closed
+    // before anything is thrown.
+    FetchedPage take(int page);
+
+    // Aborts all transfers and closes every connection. Idempotent.
+    void close() noexcept;
+
+    const FetchCounters& counters() const noexcept { return counters_; }
+
+private:
+    using Clock = std::chrono::steady_clock;
+    struct Slot;
+    struct Pending {
+        int page;
+        std::string url;
+    };
+
+    bool queue_startable() const;
+    void start_ready(Clock::time_point now);
+    bool drain_messages();  // true when a transfer finished
+    void finish(Slot& slot, CURLcode code);
+    void configure(Slot& slot);
+    [[noreturn]] void fail(const Error& error);
+    long poll_timeout_ms(Clock::time_point now) const;
+
+    FetchOptions options_;
+    Clock::time_point started_;
+    CurlSlist headers_;
+    CurlMulti multi_;
+    std::vector<std::unique_ptr<Slot>> slots_;
+    std::deque<Pending> queue_;
+    std::map<int, FetchedPage> done_;
+    std::map<int, Error> failed_;
+    std::optional<Error> fatal_;    // 429/503: ends the run whatever page is awaited
+    int last_requested_ = 0;
+    int last_taken_ = 0;
+    FetchCounters counters_;
+};
+
+}  // namespace spojscore

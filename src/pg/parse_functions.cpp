@@ -1,0 +1,105 @@
+// spoj_parse_list(html text): a saved SPOJ list page as rows, with no network.
+#include "pg/boundary.hpp"
+
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+extern "C" {
+#include "funcapi.h"
+#include "mb/pg_wchar.h"
+#include "utils/builtins.h"
+#include "utils/tuplestore.h"
+}
+
+#include "core/list_page.hpp"
+#include "core/page_check.hpp"
+#include "pg/row_block.hpp"
+
+namespace {
+
+using spojscore::pg::RowBlock;
+
+// Owns the malloc'd rows until the function ends; on ERROR the memory context reset
+// frees them instead.
+struct BlockOwner {
+    RowBlock* block;
+};
+
+void free_owned_block(void* arg) {
+    auto* owner = static_cast<BlockOwner*>(arg);
+    spojscore::pg::free_row_block(owner->block);
+    owner->block = nullptr;
+}
+
+// What the NOTICE needs, as plain data.
+struct SkipSummary {
+    int skipped;
+    int invalid_utf8_names;
+    char reasons[512];
+};
+
+void summarize(const spojscore::ListPage& page, SkipSummary& out) {
+    out = SkipSummary{};
+    std::string reasons;
+    for (const auto& [reason, count] : page.skipped) {
+        out.skipped += count;
+        if (!reasons.empty()) reasons += ", ";
+        reasons += reason + ": " + std::to_string(count);
+    }
+    out.invalid_utf8_names = page.invalid_utf8_names;
+    std::snprintf(out.reasons, sizeof out.reasons, "%s", reasons.c_str());
+}
+
+}  // namespace
+
+SPOJ_FUNCTION(spoj_parse_list) {
+    text* html = PG_GETARG_TEXT_PP(0);
+    const char* data = VARDATA_ANY(html);
+    int len = VARSIZE_ANY_EXHDR(html);
+    // text is already decoded into the database encoding: whatever the page's <meta>
+    // says, core must read these bytes as UTF-8.
+    if (GetDatabaseEncoding() != PG_UTF8) {
+        data = pg_server_to_any(data, len, PG_UTF8);
+        len = static_cast<int>(std::strlen(data));
+    }
+
+    auto* owner = static_cast<BlockOwner*>(palloc0(sizeof(BlockOwner)));
+    auto* callback = static_cast<MemoryContextCallback*>(palloc0(sizeof(MemoryContextCallback)));
+    callback->func = free_owned_block;
+    callback->arg = owner;
+    MemoryContextRegisterResetCallback(CurrentMemoryContext, callback);
+
+    SkipSummary summary;
+    SPOJ_CORE({
+        spojscore::ListPage page = spojscore::parse_list_page(
+            std::string_view(data, static_cast<size_t>(len)), "text/html; charset=utf-8");
+        spojscore::require_complete_page(page, 0);
+        summarize(page, summary);
+        owner->block = spojscore::pg::pack_rows(page.rows);
+    });
+
+    if (summary.skipped > 0)
+        ereport(NOTICE, (errmsg("spojscore: skipped %d invalid rows", summary.skipped),
+                         errdetail("%s", summary.reasons)));
+    if (summary.invalid_utf8_names > 0)
+        ereport(WARNING, (errmsg("spojscore: invalid UTF-8 replaced in %d names",
+                                 summary.invalid_utf8_names)));
+
+    InitMaterializedSRF(fcinfo, 0);
+    auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
+    for (size_t i = 0; i < owner->block->count; ++i) {
+        const spojscore::pg::PackedRow& row = owner->block->rows[i];
+        Datum values[6];
+        bool nulls[6] = {false, false, false, false, false, !row.has_quality};
+        values[0] = Int32GetDatum(static_cast<int32>(row.spoj_id));
+        values[1] = CStringGetTextDatum(pg_any_to_server(row.code, std::strlen(row.code), PG_UTF8));
+        values[2] = CStringGetTextDatum(pg_any_to_server(row.name, std::strlen(row.name), PG_UTF8));
+        values[3] = Int32GetDatum(static_cast<int32>(row.users));
+        values[4] = Float8GetDatum(row.acc_rate);
+        values[5] = Int32GetDatum(static_cast<int32>(row.quality));
+        tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+    }
+    free_owned_block(owner);
+    return static_cast<Datum>(0);
+}

@@ -1,0 +1,25 @@
+// libFuzzer target for parse_list_page (RELIABILITY F1): any bytes, as body and, from
+// the first line when it starts with "ct:", as Content-Type. Beyond crashes, leaks, UB
+// and timeouts, a returned row that breaks the b1.5 contract is a finding.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string_view>
+
+#include "core/list_page.hpp"
+#include "core/row_fields.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    std::string_view body(reinterpret_cast<const char*>(data), size);
+    std::string_view content_type;
+    if (body.substr(0, 3) == "ct:") {
+        const std::size_t eol = body.find('\n');
+        content_type = body.substr(3, eol == std::string_view::npos ? body.npos : eol - 3);
+        body.remove_prefix(eol == std::string_view::npos ? body.size() : eol + 1);
+    }
+    const spojscore::ListPage page = spojscore::parse_list_page(body, content_type);
+    for (const auto& row : page.rows)
+        if (!spojscore::meets_row_contract(row)) std::abort();
+    if (!page.rows.empty() && page.kind != spojscore::PageKind::Problems) std::abort();
+    return 0;
+}
