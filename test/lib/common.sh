@@ -7,7 +7,7 @@ SPOJ_TEST_PORT=${SPOJ_TEST_PORT:-54329}
 
 APT_PACKAGES=(postgresql-15 postgresql-server-dev-15 postgresql-15-cron libcurl4-openssl-dev
   libxml2-dev libgtest-dev libbenchmark-dev cmake g++ make clang-14 llvm-14 libclang-rt-14-dev
-  libipc-run-perl python3 rsync)
+  libipc-run-perl python3)
 
 log() { printf '\n==> %s\n' "$*"; }
 
