@@ -3,10 +3,9 @@
 #include <algorithm>
 #include <chrono>
 #include <string>
-#include <unordered_map>
 
 #include "fetch.hpp"
-#include "page_check.hpp"
+#include "list_merge.hpp"
 
 namespace spojscore {
 
@@ -19,9 +18,7 @@ std::string classical_page_url(std::string_view base_url, int page) {
 CrawlResult crawl_classical(const FetchOptions& options, const PageParser& parse) {
     auto started = std::chrono::steady_clock::now();
     Fetcher fetcher(options);  // validates options, base URL included
-    CrawlResult result;
-    CrawlStats& stats = result.stats;
-    std::unordered_map<std::string, std::size_t> index;  // code -> position in rows
+    ListMerger merger;
 
     // Never more than `connections` pages in flight past the last page known to have
     // a Next link, so a short list is not over-fetched however many connections run.
@@ -37,48 +34,22 @@ CrawlResult crawl_classical(const FetchOptions& options, const PageParser& parse
 
     for (int page = 1;; ++page) {
         FetchedPage fetched = fetcher.take(page);
-        ListPage parsed = parse(fetched.body, fetched.content_type);
-        require_complete_page(parsed, page);
-
-        ++stats.pages;
-        stats.invalid_utf8_names += parsed.invalid_utf8_names;
-        for (const auto& [reason, count] : parsed.skipped) stats.invalid += count;
-        stats.rows_seen += static_cast<int>(parsed.rows.size());
-        int new_codes = 0;
-        for (ProblemRow& row : parsed.rows) {
-            auto [it, inserted] = index.emplace(row.code, result.rows.size());
-            if (inserted) {
-                ++new_codes;
-                result.rows.push_back(std::move(row));
-                continue;
-            }
-            ++stats.duplicates;
-            ProblemRow& kept = result.rows[it->second];
-            if (row.users > kept.users) kept = std::move(row);
+        if (!merger.add(page, parse(fetched.body, fetched.content_type))) break;
+        if (page >= options.max_pages) {
+            merger.result().stop = CrawlStop::MaxPages;
+            break;
         }
-
-        if (parsed.rows.empty()) {
-            result.stop = CrawlStop::EmptyPage;
-        } else if (new_codes == 0) {
-            result.stop = CrawlStop::NoNewCodes;
-        } else if (!parsed.has_next) {
-            result.stop = CrawlStop::LastPage;
-        } else if (page >= options.max_pages) {
-            result.stop = CrawlStop::MaxPages;
-        } else {
-            request_through(page + options.connections);
-            continue;
-        }
-        break;
+        request_through(page + options.connections);
     }
 
     fetcher.close();
-    stats.requests = fetcher.counters().requests;
-    stats.retries = fetcher.counters().retries;
-    stats.bytes = fetcher.counters().bytes;
-    stats.elapsed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                           std::chrono::steady_clock::now() - started)
-                           .count();
+    CrawlResult result = std::move(merger.result());
+    result.stats.requests = fetcher.counters().requests;
+    result.stats.retries = fetcher.counters().retries;
+    result.stats.bytes = fetcher.counters().bytes;
+    result.stats.elapsed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                  std::chrono::steady_clock::now() - started)
+                                  .count();
     return result;
 }
 

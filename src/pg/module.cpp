@@ -2,15 +2,16 @@
 extern "C" {
 #include "postgres.h"
 #include "fmgr.h"
-#include "utils/guc.h"
 
 PG_MODULE_MAGIC;
 
 void _PG_init(void);
 }
 
+#include "pg/settings.hpp"
+
 void _PG_init(void) {
-    // Settings that choose where the backend connects are spojscore.*; reserving the
-    // prefix makes a typo or a placeholder planted before load an error, not a no-op.
-    MarkGUCPrefixReserved("spojscore");
+    // Defining the settings also reserves the spojscore. prefix: a typo, or a value
+    // planted before the library was loaded, is an error rather than a silent no-op.
+    spojscore::pg::define_settings();
 }

@@ -18,20 +18,6 @@ extern "C" {
 
 namespace {
 
-using spojscore::pg::RowBlock;
-
-// Owns the malloc'd rows until the function ends; on ERROR the memory context reset
-// frees them instead.
-struct BlockOwner {
-    RowBlock* block;
-};
-
-void free_owned_block(void* arg) {
-    auto* owner = static_cast<BlockOwner*>(arg);
-    spojscore::pg::free_row_block(owner->block);
-    owner->block = nullptr;
-}
-
 // What the NOTICE needs, as plain data.
 struct SkipSummary {
     int skipped;
@@ -64,11 +50,7 @@ SPOJ_FUNCTION(spoj_parse_list) {
         len = static_cast<int>(std::strlen(data));
     }
 
-    auto* owner = static_cast<BlockOwner*>(palloc0(sizeof(BlockOwner)));
-    auto* callback = static_cast<MemoryContextCallback*>(palloc0(sizeof(MemoryContextCallback)));
-    callback->func = free_owned_block;
-    callback->arg = owner;
-    MemoryContextRegisterResetCallback(CurrentMemoryContext, callback);
+    spojscore::pg::BlockOwner* owner = spojscore::pg::new_block_owner();
 
     SkipSummary summary;
     SPOJ_CORE({
@@ -100,6 +82,6 @@ SPOJ_FUNCTION(spoj_parse_list) {
         values[5] = Int32GetDatum(static_cast<int32>(row.quality));
         tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
     }
-    free_owned_block(owner);
+    spojscore::pg::release_block(owner);
     return static_cast<Datum>(0);
 }

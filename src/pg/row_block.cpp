@@ -1,5 +1,9 @@
 #include "pg/row_block.hpp"
 
+extern "C" {
+#include "postgres.h"
+}
+
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -37,5 +41,23 @@ RowBlock* pack_rows(const std::vector<ProblemRow>& rows) {
 }
 
 void free_row_block(RowBlock* block) noexcept { std::free(block); }
+
+void release_block(BlockOwner* owner) noexcept {
+    free_row_block(owner->block);
+    owner->block = nullptr;
+}
+
+namespace {
+void release_on_reset(void* arg) { release_block(static_cast<BlockOwner*>(arg)); }
+}  // namespace
+
+BlockOwner* new_block_owner() {
+    auto* owner = static_cast<BlockOwner*>(palloc0(sizeof(BlockOwner)));
+    auto* callback = static_cast<MemoryContextCallback*>(palloc0(sizeof(MemoryContextCallback)));
+    callback->func = release_on_reset;
+    callback->arg = owner;
+    MemoryContextRegisterResetCallback(CurrentMemoryContext, callback);
+    return owner;
+}
 
 }  // namespace spojscore::pg

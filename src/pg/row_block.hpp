@@ -29,4 +29,12 @@ struct RowBlock {
 RowBlock* pack_rows(const std::vector<ProblemRow>& rows);
 void free_row_block(RowBlock* block) noexcept;
 
+// Holds a block for the length of one SQL call: release_block() frees it on the way
+// out, and if an ERROR comes first, resetting the current memory context does.
+struct BlockOwner {
+    RowBlock* block;
+};
+BlockOwner* new_block_owner();  // PostgreSQL call: use before SPOJ_CORE
+void release_block(BlockOwner* owner) noexcept;
+
 }  // namespace spojscore::pg

@@ -1,0 +1,39 @@
+// Merges list pages, in page order, into one row set: the rules shared by the crawler
+// and by pages handed in from SQL (spoj_load_pages).
+#pragma once
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "crawl.hpp"
+
+namespace spojscore {
+
+class ListMerger {
+public:
+    // Adds 1-based page `page_no`. Throws Error(Layout) for a page that is not a whole
+    // problem list or a middle page without exactly kRowsPerListPage rows. Returns false
+    // when the list has ended (see stop()); pages added after that are an error.
+    bool add(int page_no, ListPage page);
+
+    bool ended() const noexcept { return ended_; }
+    CrawlStop stop() const noexcept { return stop_; }
+    CrawlResult& result() noexcept { return result_; }
+
+private:
+    CrawlResult result_;
+    std::unordered_map<std::string, std::size_t> index_;  // code -> position in rows
+    CrawlStop stop_ = CrawlStop::LastPage;
+    bool ended_ = false;
+};
+
+// Throws Error(Layout) when the walk did not reach the end of the list honestly:
+// pagination that repeats codes, or Error(SizeLimit) when max_pages cut it short.
+void require_full_list(const CrawlResult& result, int max_pages);
+
+// Parses and merges pages given in order (page 1 first), as a crawl would, and
+// requires them to be exactly the whole list (require_full_list included).
+CrawlResult merge_pages(const std::vector<std::string_view>& pages, const PageParser& parse = parse_list_page);
+
+}  // namespace spojscore

@@ -1,0 +1,179 @@
+// The two sources of a refresh, as internal SQL functions returning one
+// spoj_fetch_result (rows as parallel arrays, plus counters): _spoj_fetch() crawls SPOJ,
+// _spoj_parse_pages(text[]) reads pages given by the caller. Locking, validation
+// against the stored rows and the write happen in SQL (spojscore--*.sql).
+#include "pg/boundary.hpp"
+
+#include <string_view>
+#include <vector>
+
+extern "C" {
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "funcapi.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+}
+
+#include "core/crawl.hpp"
+#include "core/list_merge.hpp"
+#include "pg/row_block.hpp"
+#include "pg/settings.hpp"
+
+namespace {
+
+using spojscore::pg::BlockOwner;
+using spojscore::pg::PackedRow;
+
+struct RunCounters {
+    int pages, requests, rows_seen, duplicates, invalid, retries, invalid_utf8_names;
+    int64 bytes;
+};
+
+void take_counters(const spojscore::CrawlStats& s, RunCounters& out) {
+    out = RunCounters{s.pages, s.requests, s.rows_seen, s.duplicates, s.invalid, s.retries, s.invalid_utf8_names,
+                      s.bytes};
+}
+
+// Polled by core at least every 100 ms; it only reads the flags, and src/pg then lets
+// CHECK_FOR_INTERRUPTS() raise the real error.
+bool interrupt_pending(void*) { return QueryCancelPending || ProcDiePending; }
+
+void require_utf8_database() {
+    if (GetDatabaseEncoding() != PG_UTF8)
+        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                        errmsg("spojscore requires a UTF8 database"),
+                        errdetail("SPOJ problem names use characters of many scripts.")));
+}
+
+ArrayType* int4_array(Datum* values, bool* nulls, int count) {
+    int dims[1] = {count};
+    int lbs[1] = {1};
+    return construct_md_array(values, nulls, 1, dims, lbs, INT4OID, 4, true, TYPALIGN_INT);
+}
+
+// palloc'd, not std::vector: no C++ object may be alive while PostgreSQL can ERROR.
+Datum* datums(size_t n) { return static_cast<Datum*>(palloc(sizeof(Datum) * (n + 1))); }
+
+Datum fetch_result(FunctionCallInfo fcinfo, const spojscore::pg::RowBlock* block, const RunCounters& c) {
+    TupleDesc tupdesc;
+    if (get_call_result_type(fcinfo, nullptr, &tupdesc) != TYPEFUNC_COMPOSITE)
+        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED), errmsg("spojscore: composite result expected")));
+    tupdesc = BlessTupleDesc(tupdesc);
+
+    const size_t n = block->count;
+    Datum *codes = datums(n), *ids = datums(n), *names = datums(n), *users = datums(n), *acc = datums(n),
+          *quality = datums(n);
+    bool* quality_null = static_cast<bool*>(palloc0(sizeof(bool) * (n + 1)));
+    for (size_t i = 0; i < n; ++i) {
+        const PackedRow& r = block->rows[i];
+        codes[i] = CStringGetTextDatum(r.code);
+        names[i] = CStringGetTextDatum(r.name);
+        ids[i] = Int32GetDatum(static_cast<int32>(r.spoj_id));
+        users[i] = Int32GetDatum(static_cast<int32>(r.users));
+        acc[i] = Float8GetDatum(r.acc_rate);
+        quality[i] = Int32GetDatum(static_cast<int32>(r.quality));
+        quality_null[i] = !r.has_quality;
+    }
+    const int count = static_cast<int>(n);
+    Datum values[14] = {
+        PointerGetDatum(construct_array(codes, count, TEXTOID, -1, false, TYPALIGN_INT)),
+        PointerGetDatum(int4_array(ids, nullptr, count)),
+        PointerGetDatum(construct_array(names, count, TEXTOID, -1, false, TYPALIGN_INT)),
+        PointerGetDatum(int4_array(users, nullptr, count)),
+        PointerGetDatum(construct_array(acc, count, FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE)),
+        PointerGetDatum(int4_array(quality, quality_null, count)),
+        Int32GetDatum(c.pages),
+        Int32GetDatum(c.requests),
+        Int32GetDatum(c.rows_seen),
+        Int32GetDatum(c.duplicates),
+        Int32GetDatum(c.invalid),
+        Int32GetDatum(c.retries),
+        Int64GetDatum(c.bytes),
+        Int32GetDatum(c.invalid_utf8_names),
+    };
+    bool nulls[14] = {};
+    return HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls));
+}
+
+}  // namespace
+
+// _spoj_fetch() -> spoj_fetch_result: the whole classical list from spojscore.base_url.
+SPOJ_FUNCTION(spoj_fetch) {
+    require_utf8_database();
+    const spojscore::pg::Settings s = spojscore::pg::settings;
+    BlockOwner* owner = spojscore::pg::new_block_owner();
+    RunCounters counters;
+    SPOJ_CORE({
+        spojscore::FetchOptions o;
+        o.base_url = s.base_url;
+        o.connections = s.connections;
+        o.connect_timeout_ms = s.connect_timeout_ms;
+        o.request_timeout_ms = s.request_timeout_ms;
+        o.low_speed_bytes = s.low_speed_limit;
+        o.low_speed_time_s = s.low_speed_time_s;
+        o.run_budget_ms = static_cast<long>(s.run_budget_s) * 1000;
+        o.max_page_bytes = s.max_page_bytes;
+        o.max_pages = s.max_pages;
+        o.page_delay_ms = s.page_delay_ms;
+        if (s.user_agent && *s.user_agent) o.user_agent = s.user_agent;
+        if (s.ca_file) o.ca_file = s.ca_file;
+        o.should_cancel = interrupt_pending;
+        spojscore::CrawlResult result = spojscore::crawl_classical(o);
+        spojscore::require_full_list(result, o.max_pages);
+        take_counters(result.stats, counters);
+        owner->block = spojscore::pg::pack_rows(result.rows);
+    });
+    Datum result = fetch_result(fcinfo, owner->block, counters);
+    spojscore::pg::release_block(owner);
+    PG_RETURN_DATUM(result);
+}
+
+// _spoj_parse_pages(pages text[]) -> spoj_fetch_result: pages 1..n given in order.
+SPOJ_FUNCTION(spoj_parse_pages) {
+    require_utf8_database();
+    ArrayType* array = PG_GETARG_ARRAYTYPE_P(0);
+    Datum* elems;
+    bool* nulls;
+    int count;
+    deconstruct_array(array, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &count);
+    auto* bodies = static_cast<const char**>(palloc(sizeof(char*) * (count + 1)));
+    auto* lengths = static_cast<int*>(palloc(sizeof(int) * (count + 1)));
+    for (int i = 0; i < count; ++i) {
+        if (nulls[i])
+            ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+                            errmsg("spojscore: page %d is NULL", i + 1)));
+        text* t = DatumGetTextPP(elems[i]);
+        bodies[i] = VARDATA_ANY(t);
+        lengths[i] = VARSIZE_ANY_EXHDR(t);
+    }
+    BlockOwner* owner = spojscore::pg::new_block_owner();
+    RunCounters counters;
+    SPOJ_CORE({
+        std::vector<std::string_view> pages;
+        for (int i = 0; i < count; ++i) pages.emplace_back(bodies[i], static_cast<size_t>(lengths[i]));
+        spojscore::CrawlResult result = spojscore::merge_pages(pages);
+        take_counters(result.stats, counters);
+        owner->block = spojscore::pg::pack_rows(result.rows);
+    });
+    Datum result = fetch_result(fcinfo, owner->block, counters);
+    spojscore::pg::release_block(owner);
+    PG_RETURN_DATUM(result);
+}
+
+// _spoj_caller_is_superuser(): whether the role that called into spojscore is a
+// superuser, seen from inside SECURITY DEFINER functions (which run as the owner).
+SPOJ_FUNCTION(spoj_caller_is_superuser) { PG_RETURN_BOOL(superuser_arg(GetOuterUserId())); }
+
+// _spoj_setting(name): a spojscore.* setting, loading the library first so that its
+// defaults exist even in a session where nothing else loaded it.
+SPOJ_FUNCTION(spoj_setting) {
+    char* name = text_to_cstring(PG_GETARG_TEXT_PP(0));
+    if (strncmp(name, "spojscore.", 10) != 0)
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                        errmsg("spojscore: \"%s\" is not a spojscore setting", name)));
+    PG_RETURN_TEXT_P(cstring_to_text(GetConfigOptionByName(name, nullptr, false)));
+}

@@ -1,0 +1,26 @@
+// spojscore.* settings. All are superuser-only (PGC_SUSET): they decide where the
+// backend connects and how much it may fetch.
+#pragma once
+
+namespace spojscore::pg {
+
+struct Settings {
+    char* base_url;
+    int connections;
+    int connect_timeout_ms;
+    int request_timeout_ms;
+    int low_speed_limit;      // bytes/s
+    int low_speed_time_s;
+    int run_budget_s;
+    int max_page_bytes;
+    int max_pages;
+    int page_delay_ms;
+    char* user_agent;         // empty: the built-in spojscore/<version> string
+    char* ca_file;            // empty: the system trust store
+};
+
+extern Settings settings;
+
+void define_settings();
+
+}  // namespace spojscore::pg

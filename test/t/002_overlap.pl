@@ -1,0 +1,62 @@
+# D3: a refresh that overlaps a running one fails at once with 55P03, makes no HTTP
+# request, and the job procedure records it as 'skipped'; once the first refresh has
+# finished, the second session can refresh.
+use strict;
+use warnings;
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+use Time::HiRes qw(time sleep);
+use SpojTest;
+
+my $node = spoj_node('overlap');
+my $s1 = session($node);
+my $s2 = session($node);
+
+# Session 1: a slow refresh (1.5 s before each of 3 pages) holds the lock for ~5 s.
+my $slow = 'ok,total=130,latency=1500,t=d3slow';
+my $fast = 'ok,total=130,t=d3second';
+$s1->query_safe("SET spojscore.base_url = '" . scenario_url($slow) . "'");
+$s2->query_safe("SET spojscore.base_url = '" . scenario_url($fast) . "'");
+my $t1 = bg_start($s1, 'SELECT pages, rows_seen, inserted FROM spoj_refresh()');
+ok(wait_for_hits($slow, 1, 20), 'session 1: refresh running (page 1 requested)');
+
+my $r = bg_run($s2, 'SELECT * FROM spoj_refresh()', 20);
+is($r->{sqlstate}, '55P03', 'session 2: overlapping spoj_refresh() fails with 55P03')
+  or diag $r->{stderr};
+like($r->{stderr}, qr/spojscore: a refresh is already running/, 'session 2: message');
+ok($r->{elapsed} < 0.5, sprintf('session 2: fails at once (%.3f s)', $r->{elapsed}));
+note sprintf('D3: overlapping refresh refused after %.3f s', $r->{elapsed});
+
+my $runs_before = $node->safe_psql('postgres', 'SELECT count(*) FROM spoj_refresh_runs');
+$r = bg_run($s2, 'CALL spoj_refresh_job()', 20);
+is($r->{sqlstate}, '55P03', 'session 2: overlapping CALL spoj_refresh_job() re-raises 55P03')
+  or diag $r->{stderr};
+my $run = last_run($node);
+is($run->{status}, 'skipped', "session 2: the job recorded a 'skipped' run");
+is($run->{sqlstate}, '55P03', 'session 2: ... with sqlstate 55P03');
+like($run->{error}, qr/a refresh is already running/, '... and the message');
+is($node->safe_psql('postgres', 'SELECT count(*) FROM spoj_refresh_runs'),
+	$runs_before + 1, 'the skipped run is one new row');
+
+is(fixture_hits($fast)->{requests}, 0, 'session 2 made no HTTP request');
+ok(fixture_hits($slow)->{requests} < 3, 'session 1 was still running during all that')
+  or diag 'the slow refresh finished too early; the checks above may not have overlapped';
+
+$r = bg_wait($s1, 30);
+is($r->{stdout}, '3|130|130', 'session 1: its refresh completes normally')
+  or diag $r->{stderr};
+note sprintf('D3: slow refresh took %.3f s', $r->{t} - $t1);
+
+$r = bg_run($s2, 'SELECT pages, rows_seen, unchanged FROM spoj_refresh()', 30);
+is($r->{stdout}, '3|130|130', 'session 2: refreshes once session 1 is done (130 unchanged)')
+  or diag $r->{stderr};
+is(fixture_hits($fast)->{requests}, 3, 'session 2: 3 requests this time')
+  or diag explain fixture_hits($fast);
+note explain fixture_hits($slow);
+is(last_run($node)->{status}, 'ok', "the last run is recorded as 'ok'");
+
+$s1->quit;
+$s2->quit;
+$node->stop;
+done_testing();
