@@ -8,7 +8,7 @@ CORE_SOURCES = $(wildcard src/core/*.cpp)
 PG_SOURCES = $(wildcard src/pg/*.cpp)
 OBJS = $(CORE_SOURCES:.cpp=.o) $(PG_SOURCES:.cpp=.o)
 
-REGRESS = install score boundary parse_list
+REGRESS = install score boundary parse_list refresh load_pages privileges
 REGRESS_OPTS = --load-extension=plpgsql
 
 PG_CONFIG ?= pg_config

@@ -163,8 +163,8 @@ BEGIN
       n_new, min_rows USING ERRCODE = 'data_exception';
   END IF;
   IF NOT force AND n_new < min_ratio * n_present THEN
-    RAISE EXCEPTION 'spojscore: parsed % problems, fewer than %%% of the % stored; refusing to apply',
-      n_new, round((min_ratio * 100)::numeric, 1), n_present USING ERRCODE = 'data_exception';
+    RAISE EXCEPTION 'spojscore: parsed % problems, fewer than % of the % stored; refusing to apply',
+      n_new, round((min_ratio * 100)::numeric, 1) || '%', n_present USING ERRCODE = 'data_exception';
   END IF;
 
   WITH incoming AS (
@@ -251,7 +251,7 @@ $$;
 COMMENT ON FUNCTION @extschema@.spoj_refresh(boolean) IS
   'Fetches SPOJ''s classical list from spojscore.base_url and applies it to spoj_problems in one step';
 
-CREATE FUNCTION @extschema@.spoj_load_pages(pages text[], force boolean DEFAULT false)
+CREATE FUNCTION @extschema@.spoj_load_pages(html text[], force boolean DEFAULT false)
 RETURNS TABLE (run_id bigint, pages integer, rows_seen integer, inserted integer, updated integer,
                unchanged integer, marked_missing integer, duration interval)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
@@ -261,7 +261,7 @@ DECLARE
   started timestamptz := clock_timestamp();
 BEGIN
   PERFORM @extschema@._spoj_begin(force);
-  RETURN QUERY SELECT * FROM @extschema@._spoj_apply(@extschema@._spoj_parse_pages(pages), force, 'pages', started);
+  RETURN QUERY SELECT * FROM @extschema@._spoj_apply(@extschema@._spoj_parse_pages(html), force, 'pages', started);
 END;
 $$;
 COMMENT ON FUNCTION @extschema@.spoj_load_pages(text[], boolean) IS

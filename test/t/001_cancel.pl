@@ -152,6 +152,8 @@ unlike(slurp_file($node->logfile), qr/terminated by signal|exited with exit code
 	'R3: no crash or restart in the server log');
 is($ctl->query_safe('SELECT 1'), '1', 'R3: the server still accepts queries');
 is(checksum($node), $before, 'R3: data intact');
+like(seed_table($node, 'ok,total=130,t=r3after'), qr/^3\|130\|0$/,
+	'R3: a new session refreshes normally afterwards (nothing left locked)');
 
 $ctl->quit;
 eval { $s->{run}->kill_kill; };

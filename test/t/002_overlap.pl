@@ -51,9 +51,11 @@ note sprintf('D3: slow refresh took %.3f s', $r->{t} - $t1);
 $r = bg_run($s2, 'SELECT pages, rows_seen, unchanged FROM spoj_refresh()', 30);
 is($r->{stdout}, '3|130|130', 'session 2: refreshes once session 1 is done (130 unchanged)')
   or diag $r->{stderr};
-is(fixture_hits($fast)->{requests}, 3, 'session 2: 3 requests this time')
-  or diag explain fixture_hits($fast);
-note explain fixture_hits($slow);
+# 3 pages; with spojscore.connections = 2 the page after the last may also be asked for.
+my $h = fixture_hits($fast);
+ok($h->{distinct_starts} >= 3 && $h->{requests} <= 4 && $h->{max_start} <= 150,
+	"session 2: pages 1-3 requested this time ($h->{requests} requests)")
+  or diag explain $h;
 is(last_run($node)->{status}, 'ok', "the last run is recorded as 'ok'");
 
 $s1->quit;

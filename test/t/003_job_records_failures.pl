@@ -20,11 +20,11 @@ my ($ret, $out, $err) = $node->psql('postgres',
 	"SET spojscore.base_url = '$url500'; CALL spoj_refresh_job()",
 	extra_params => [ '-v', 'VERBOSITY=verbose' ]);
 isnt($ret, 0, 'CALL spoj_refresh_job() against HTTP 500 fails');
-like($err, qr/ERROR:\s+08006: spojscore: HTTP 500/, '... re-raising 08006 "spojscore: HTTP 500 ..."');
+like($err, qr/ERROR:\s+08006: spojscore: (?:page \d+: )?HTTP 500/, '... re-raising 08006 "spojscore: HTTP 500 ..."');
 my $run = last_run($node);
 is($run->{status}, 'failed', "a 'failed' row is in spoj_refresh_runs after the error");
 is($run->{sqlstate}, '08006', '... with sqlstate 08006');
-like($run->{error}, qr/^spojscore: HTTP 500/, '... and the message');
+like($run->{error}, qr/^spojscore: (?:page \d+: )?HTTP 500/, '... and the message');
 is(checksum($node), $before, 'data intact after the failed job');
 
 # --- pg_cron: success ---------------------------------------------------------------
@@ -66,7 +66,7 @@ ok($node->safe_psql('postgres',
 	q{SELECT count(*) FROM spoj_refresh_runs WHERE status = 'failed'}) > $failed_runs,
 	"pg_cron: the failure is recorded as 'failed' in spoj_refresh_runs");
 $run = last_run($node);
-like($run->{error}, qr/^spojscore: HTTP 500/, "pg_cron: the run's error is the HTTP 500 message");
+like($run->{error}, qr/^spojscore: (?:page \d+: )?HTTP 500/, "pg_cron: the run's error is the HTTP 500 message");
 ok(fixture_hits('status,code=500,total=130,t=cron500')->{requests} >= 1,
 	'pg_cron: the failed job did reach the site');
 is(checksum($node), $before, 'data intact after the failed cron run');
