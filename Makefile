@@ -10,6 +10,7 @@ OBJS = $(CORE_SOURCES:.cpp=.o) $(PG_SOURCES:.cpp=.o)
 
 REGRESS = install score boundary parse_list refresh load_pages privileges
 REGRESS_OPTS = --load-extension=plpgsql
+ISOLATION = refresh_visibility refresh_no_strong_lock refresh_overlap refresh_row_lock
 
 PG_CONFIG ?= pg_config
 # -isystem: PostgreSQL's own headers are not -Wextra clean in C++ (-Wregister etc.).
