@@ -65,11 +65,14 @@ void require_full_list(const CrawlResult& result, int max_pages) {
     }
 }
 
-CrawlResult merge_pages(const std::vector<std::string_view>& pages, const PageParser& parse) {
+CrawlResult merge_pages(const std::vector<std::string_view>& pages, CancelCallback should_cancel, void* cancel_arg,
+                        const PageParser& parse) {
     if (pages.empty()) throw Error(ErrorKind::InvalidArgument, "no pages given");
     ListMerger merger;
     for (std::size_t i = 0; i < pages.size(); ++i) {
         const int page_no = static_cast<int>(i) + 1;
+        if (should_cancel != nullptr && should_cancel(cancel_arg))
+            throw Error(ErrorKind::Cancelled, "cancelled before parsing page " + std::to_string(page_no));
         if (!merger.add(page_no, parse(pages[i], "text/html; charset=utf-8")) && i + 1 < pages.size())
             throw Error(ErrorKind::Layout, "page " + std::to_string(page_no) + " ends the list (" +
                                                crawl_stop_name(merger.stop()) + ") but " +

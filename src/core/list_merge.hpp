@@ -34,6 +34,8 @@ void require_full_list(const CrawlResult& result, int max_pages);
 
 // Parses and merges pages given in order (page 1 first), as a crawl would, and
 // requires them to be exactly the whole list (require_full_list included).
-CrawlResult merge_pages(const std::vector<std::string_view>& pages, const PageParser& parse = parse_list_page);
+// `should_cancel` is polled before each page; true throws Error(Cancelled).
+CrawlResult merge_pages(const std::vector<std::string_view>& pages, CancelCallback should_cancel = nullptr,
+                        void* cancel_arg = nullptr, const PageParser& parse = parse_list_page);
 
 }  // namespace spojscore

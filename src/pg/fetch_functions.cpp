@@ -155,7 +155,7 @@ SPOJ_FUNCTION(spoj_parse_pages) {
     SPOJ_CORE({
         std::vector<std::string_view> pages;
         for (int i = 0; i < count; ++i) pages.emplace_back(bodies[i], static_cast<size_t>(lengths[i]));
-        spojscore::CrawlResult result = spojscore::merge_pages(pages);
+        spojscore::CrawlResult result = spojscore::merge_pages(pages, interrupt_pending);
         take_counters(result.stats, counters);
         owner->block = spojscore::pg::pack_rows(result.rows);
     });

@@ -103,10 +103,23 @@ TEST(MergePages, NeedsExactlyThePagesOfTheList) {
         std::sscanf(std::string(body).c_str(), "%d,%d,%d", &first, &rows, &next);
         return page_of(first, rows, next != 0);
     };
-    CrawlResult ok = spojscore::merge_pages({"0,50,1", "50,50,1", "100,30,0"}, parse);
+    CrawlResult ok = spojscore::merge_pages({"0,50,1", "50,50,1", "100,30,0"}, nullptr, nullptr, parse);
     EXPECT_EQ(ok.rows.size(), 130u);
-    EXPECT_EQ(kind_of([&] { spojscore::merge_pages({"0,50,1"}, parse); }), ErrorKind::Layout);
-    EXPECT_EQ(kind_of([&] { spojscore::merge_pages({"0,30,0", "30,30,0"}, parse); }), ErrorKind::Layout);
-    EXPECT_EQ(kind_of([&] { spojscore::merge_pages({"0,50,1", "0,50,1"}, parse); }), ErrorKind::Layout);
-    EXPECT_EQ(kind_of([&] { spojscore::merge_pages({}, parse); }), ErrorKind::InvalidArgument);
+    EXPECT_EQ(kind_of([&] { spojscore::merge_pages({"0,50,1"}, nullptr, nullptr, parse); }), ErrorKind::Layout);
+    EXPECT_EQ(kind_of([&] { spojscore::merge_pages({"0,30,0", "30,30,0"}, nullptr, nullptr, parse); }), ErrorKind::Layout);
+    EXPECT_EQ(kind_of([&] { spojscore::merge_pages({"0,50,1", "0,50,1"}, nullptr, nullptr, parse); }), ErrorKind::Layout);
+    EXPECT_EQ(kind_of([&] { spojscore::merge_pages({}, nullptr, nullptr, parse); }), ErrorKind::InvalidArgument);
+}
+
+TEST(MergePages, CancelIsPolledBeforeEveryPage) {
+    int parsed = 0;
+    auto parse = [&parsed](std::string_view, std::string_view) {
+        ++parsed;
+        return page_of(parsed * 50, 50, true);
+    };
+    // Says stop once two pages have been parsed.
+    auto cancel = [](void* arg) { return *static_cast<int*>(arg) >= 2; };
+    EXPECT_EQ(kind_of([&] { spojscore::merge_pages({"a", "b", "c", "d"}, cancel, &parsed, parse); }),
+              ErrorKind::Cancelled);
+    EXPECT_EQ(parsed, 2);
 }
