@@ -6,7 +6,10 @@ CREATE ROLE regress_spoj_refresher;
 CREATE ROLE regress_spoj_nobody;
 -- The grants the README gives a refresher role.
 GRANT EXECUTE ON FUNCTION spoj_refresh(boolean), spoj_refresh_if_stale(interval),
-                          spoj_load_pages(text[], boolean) TO regress_spoj_refresher;
+                          spoj_load_pages(text[], boolean), spoj_refresh_tracked_users(interval),
+                          spoj_user_refresh(text), spoj_track_user(text), spoj_untrack_user(text),
+                          spoj_schedule(text, interval, interval), spoj_unschedule()
+                          TO regress_spoj_refresher;
 GRANT EXECUTE ON PROCEDURE spoj_refresh_job(interval, boolean), _spoj_record_failure(timestamptz, text, text)
   TO regress_spoj_refresher;
 

@@ -9,79 +9,17 @@
 #include <climits>
 #include <cstring>
 
-#include <libxml/HTMLparser.h>
-#include <libxml/encoding.h>
-
+#include "html_dom.hpp"
 #include "html_text.hpp"
-#include "libxml_guard.hpp"
 #include "row_fields.hpp"
 #include "no_postgres.hpp"
 
 namespace spojscore {
 namespace {
 
-// NOERROR/NOWARNING keep libxml2 quiet, NONET forbids any fetch, and IGNORE_ENC makes
-// the charset we pass win over the page's own <meta> (we already chose by header,
-// then meta). Never XML_PARSE_HUGE: the default depth and text-size limits stay.
-constexpr int kParseOptions =
-    HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC;
+using namespace html;
 
 constexpr const char* kReplacementChar = "\xEF\xBF\xBD";
-
-bool is_element(const xmlNode* node, const char* name) noexcept {
-    return node->type == XML_ELEMENT_NODE && std::strcmp(reinterpret_cast<const char*>(node->name), name) == 0;
-}
-
-// Attribute values as libxml2 stores them (entities already decoded); "" if absent.
-std::string attribute(const xmlNode* node, const char* name) {
-    for (const xmlAttr* attr = node->properties; attr != nullptr; attr = attr->next) {
-        if (std::strcmp(reinterpret_cast<const char*>(attr->name), name) != 0) continue;
-        std::string value;
-        for (const xmlNode* text = attr->children; text != nullptr; text = text->next)
-            if (text->content != nullptr) value += reinterpret_cast<const char*>(text->content);
-        return value;
-    }
-    return {};
-}
-
-// Whether a class attribute value holds `token` as one of its space-separated words.
-bool has_token(std::string_view classes, std::string_view token) noexcept {
-    std::size_t pos = 0;
-    while (pos < classes.size()) {
-        const std::size_t end = std::min(classes.find_first_of(" \t\n\r\f", pos), classes.size());
-        if (classes.substr(pos, end - pos) == token) return true;
-        pos = end + 1;
-    }
-    return false;
-}
-
-bool has_class(const xmlNode* node, std::string_view token) { return has_token(attribute(node, "class"), token); }
-
-// The next node of a pre-order walk of `root`'s subtree, skipping `node`'s own
-// children unless `descend`. Iterative: element depth never costs stack.
-const xmlNode* next_in_walk(const xmlNode* node, const xmlNode* root, bool descend) noexcept {
-    if (descend && node->children != nullptr) return node->children;
-    while (node != root) {
-        if (node->next != nullptr) return node->next;
-        node = node->parent;
-    }
-    return nullptr;
-}
-
-// Concatenated text under `node`, as raw libxml2 UTF-8.
-std::string raw_text(const xmlNode* node) {
-    std::string text;
-    for (const xmlNode* n = node; n != nullptr; n = next_in_walk(n, node, true))
-        if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) && n->content != nullptr)
-            text += reinterpret_cast<const char*>(n->content);
-    return text;
-}
-
-std::string cell_text(const xmlNode* node) {
-    std::string text = raw_text(node);
-    make_valid_utf8(text);
-    return normalize_space(text);
-}
 
 // What one walk over the whole document notices.
 struct PageScan {
@@ -92,14 +30,8 @@ struct PageScan {
     std::vector<Table> tables;       // every table.problems, in document order
     long last_marker = -1;           // walk position of the last pager/footer marker
     bool has_next = false;
-    bool password_input = false;
-    bool cloudflare = false;
-    std::string title, heading;
+    BlockSignals signals;
 };
-
-bool is_cloudflare_id(const std::string& id) {
-    return id == "challenge-form" || id == "challenge-body" || id == "cf-wrapper" || id == "cf-challenge-running";
-}
 
 PageScan scan_page(const xmlNode* root) {
     PageScan scan;
@@ -118,24 +50,14 @@ PageScan scan_page(const xmlNode* root) {
             if (id == "footer" || id == "footer-srl" || has_token(classes, "navigation") ||
                 has_token(classes, "pagination"))
                 scan.last_marker = position;
-            if (is_cloudflare_id(id)) scan.cloudflare = true;
             if (is_element(node, "table") && has_token(classes, "problems")) {
                 open_tables.push_back(scan.tables.size());
                 scan.tables.push_back({node});
             } else if (is_element(node, "a") && has_token(classes, "pager_link")) {
                 scan.last_marker = position;
                 if (cell_text(node) == "Next") scan.has_next = true;
-            } else if (is_element(node, "script") || is_element(node, "style")) {
-                descend = false;
-                if (attribute(node, "src").find("/cdn-cgi/challenge-platform") != std::string::npos)
-                    scan.cloudflare = true;
-            } else if (is_element(node, "input")) {
-                scan.password_input = scan.password_input || contains_nocase(attribute(node, "type"), "password");
-            } else if (is_element(node, "title") && scan.title.empty()) {
-                scan.title = cell_text(node);
-            } else if (is_element(node, "h1") && scan.heading.empty()) {
-                scan.heading = cell_text(node);
             }
+            descend = note_block_signals(node, scan.signals);
         }
         // Leaving nodes: close every table.problems whose subtree is done.
         const xmlNode* next = next_in_walk(node, root, descend);
@@ -293,36 +215,6 @@ RowResult read_row(const std::vector<const xmlNode*>& cells, const TableShape& s
     return result;
 }
 
-// Why a page without a usable table is not the list (bot wall, outage, login...).
-std::string blocked_reason(const PageScan& scan) {
-    if (contains_nocase(scan.title, "just a moment")) return "bot challenge (\"Just a moment...\")";
-    if (contains_nocase(scan.title, "attention required") || scan.cloudflare) return "Cloudflare challenge page";
-    if (contains_nocase(scan.title, "maintenance") || contains_nocase(scan.heading, "maintenance"))
-        return "maintenance page";
-    if (scan.password_input) return "login page";
-    for (const char* word : {"error", "bad gateway", "not found", "forbidden", "unavailable", "too many requests"})
-        if (contains_nocase(scan.title, word) || contains_nocase(scan.heading, word))
-            return "error page: " + (scan.title.empty() ? scan.heading : scan.title).substr(0, 80);
-    return {};
-}
-
-// The charset libxml2 is told to use: header, else meta, else UTF-8. UTF-16/32 labels
-// become UTF-8 (as in browsers, which never meet them in a meta prescan), and so does
-// any name libxml2/iconv does not know.
-std::string choose_encoding(std::string_view body, std::string_view content_type) {
-    std::string charset = charset_from_content_type(content_type);
-    if (charset.empty()) charset = charset_from_meta(body);
-    for (char& c : charset) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-    if (charset.empty() || charset == "utf-8" || charset == "utf8" || charset.rfind("utf-16", 0) == 0 ||
-        charset.rfind("utf-32", 0) == 0 || charset.size() > 40) {
-        return "UTF-8";
-    }
-    xmlCharEncodingHandlerPtr handler = xmlFindCharEncodingHandler(charset.c_str());
-    if (handler == nullptr) return "UTF-8";
-    xmlCharEncCloseFunc(handler);
-    return charset;
-}
-
 ListPage unrecognised(std::string detail) {
     ListPage page;
     page.detail = std::move(detail);
@@ -335,20 +227,9 @@ ListPage parse_list_page(std::string_view body, std::string_view content_type) {
     if (body.empty()) return unrecognised("empty page");
     if (body.size() > static_cast<std::size_t>(INT_MAX)) return unrecognised("page too large");
 
-    // libxml2 would otherwise reinterpret a whole UTF-8 page as ISO-8859-1 at the
-    // first bad byte: repair bad bytes (and drop NULs) before it sees them.
-    const std::string encoding = choose_encoding(body, content_type);
-    std::string input(body);
-    bool bad_utf8 = false;
-    if (encoding == "UTF-8") {
-        bad_utf8 = make_valid_utf8(input) > 0;
-    } else {
-        input.erase(std::remove(input.begin(), input.end(), '\0'), input.end());
-    }
-
-    LibxmlErrorSilencer silencer;
-    XmlDocPtr doc(htmlReadMemory(input.data(), static_cast<int>(input.size()), nullptr, encoding.c_str(),
-                                 kParseOptions));
+    const Document document = read_document(body, content_type);
+    const bool bad_utf8 = document.repaired_utf8;
+    const XmlDocPtr& doc = document.doc;
     const xmlNode* root = doc ? xmlDocGetRootElement(doc.get()) : nullptr;
     if (root == nullptr) return unrecognised("no HTML document");
 
@@ -369,7 +250,7 @@ ListPage parse_list_page(std::string_view body, std::string_view content_type) {
             const TableShape first = shape_of(scan.tables.front().node);
             const Column lacking = column_at(first.column, Column::Users) < 0 ? Column::Users : Column::Name;
             page.detail = std::string("column \"") + column_label(lacking) + "\" not found";
-        } else if (std::string reason = blocked_reason(scan); !reason.empty()) {
+        } else if (std::string reason = blocked_reason(scan.signals); !reason.empty()) {
             page.kind = PageKind::Blocked;
             page.detail = std::move(reason);
         } else {

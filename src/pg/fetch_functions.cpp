@@ -21,7 +21,7 @@ extern "C" {
 #include "core/crawl.hpp"
 #include "core/list_merge.hpp"
 #include "pg/row_block.hpp"
-#include "pg/settings.hpp"
+#include "pg/fetch_options_from_settings.hpp"
 
 namespace {
 
@@ -37,10 +37,6 @@ void take_counters(const spojscore::CrawlStats& s, RunCounters& out) {
     out = RunCounters{s.pages, s.requests, s.rows_seen, s.duplicates, s.invalid, s.retries, s.invalid_utf8_names,
                       s.bytes};
 }
-
-// Polled by core at least every 100 ms; it only reads the flags, and src/pg then lets
-// CHECK_FOR_INTERRUPTS() raise the real error.
-bool interrupt_pending(void*) { return QueryCancelPending || ProcDiePending; }
 
 void require_utf8_database() {
     if (GetDatabaseEncoding() != PG_UTF8)
@@ -108,20 +104,7 @@ SPOJ_FUNCTION(spoj_fetch) {
     BlockOwner* owner = spojscore::pg::new_block_owner();
     RunCounters counters;
     SPOJ_CORE({
-        spojscore::FetchOptions o;
-        o.base_url = s.base_url;
-        o.connections = s.connections;
-        o.connect_timeout_ms = s.connect_timeout_ms;
-        o.request_timeout_ms = s.request_timeout_ms;
-        o.low_speed_bytes = s.low_speed_limit;
-        o.low_speed_time_s = s.low_speed_time_s;
-        o.run_budget_ms = static_cast<long>(s.run_budget_s) * 1000;
-        o.max_page_bytes = s.max_page_bytes;
-        o.max_pages = s.max_pages;
-        o.page_delay_ms = s.page_delay_ms;
-        if (s.user_agent && *s.user_agent) o.user_agent = s.user_agent;
-        if (s.ca_file) o.ca_file = s.ca_file;
-        o.should_cancel = interrupt_pending;
+        const spojscore::FetchOptions o = spojscore::pg::fetch_options(s);
         spojscore::CrawlResult result = spojscore::crawl_classical(o);
         spojscore::require_full_list(result, o.max_pages);
         take_counters(result.stats, counters);
@@ -155,7 +138,7 @@ SPOJ_FUNCTION(spoj_parse_pages) {
     SPOJ_CORE({
         std::vector<std::string_view> pages;
         for (int i = 0; i < count; ++i) pages.emplace_back(bodies[i], static_cast<size_t>(lengths[i]));
-        spojscore::CrawlResult result = spojscore::merge_pages(pages, interrupt_pending);
+        spojscore::CrawlResult result = spojscore::merge_pages(pages, spojscore::pg::interrupt_pending);
         take_counters(result.stats, counters);
         owner->block = spojscore::pg::pack_rows(result.rows);
     });

@@ -24,6 +24,7 @@ double min_rows_ratio;
 double max_invalid_ratio;
 int stale_after_s;
 int history_retention_days;
+int users_per_run;
 
 bool check_base_url(char** newval, void**, GucSource) {
     CoreFailure failure;
@@ -104,6 +105,8 @@ void define_settings() {
     define_int("spojscore.history_retention_days",
                "Days of spoj_problem_history kept; older rows are pruned by refreshes (0 keeps all).",
                &history_retention_days, 730, 0, 36500, 0);
+    define_int("spojscore.users_per_run", "Most tracked users' profiles one scheduled run fetches.", &users_per_run,
+               20, 0, 1000, 0);
     MarkGUCPrefixReserved("spojscore");
 }
 

@@ -40,8 +40,9 @@ $node->safe_psql('postgres', 'SELECT pg_reload_conf()');
 $node->safe_psql('postgres', q{
 CREATE ROLE spoj_refresher LOGIN;
 GRANT EXECUTE ON FUNCTION spoj_refresh(boolean), spoj_refresh_if_stale(interval),
-      spoj_load_pages(text[], boolean), spoj_schedule(text, interval, interval),
-      spoj_unschedule() TO spoj_refresher;
+      spoj_load_pages(text[], boolean), spoj_refresh_tracked_users(interval),
+      spoj_user_refresh(text), spoj_track_user(text), spoj_untrack_user(text),
+      spoj_schedule(text, interval, interval), spoj_unschedule() TO spoj_refresher;
 GRANT EXECUTE ON PROCEDURE spoj_refresh_job(interval, boolean),
       _spoj_record_failure(timestamptz, text, text) TO spoj_refresher;
 GRANT USAGE ON SCHEMA cron TO spoj_refresher;

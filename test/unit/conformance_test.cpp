@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "core/list_page.hpp"
+#include "core/profile_page.hpp"
 #include "core/row_fields.hpp"
 #include "core/score.hpp"
 
@@ -70,6 +71,39 @@ TEST(Conformance, ClassicalList2014Page1) {
     EXPECT_EQ(julka.name, "Julka");
     EXPECT_EQ(julka.users, 7508);
     EXPECT_DOUBLE_EQ(julka.acc_rate, 28.81);
+}
+
+// The 2019 profile of kosaksi (captured while another user was logged in): exactly its
+// 70 solved codes, and the figures the page shows.
+TEST(Conformance, UserProfile2019) {
+    const std::string body = shared_file("spoj/pages/2019-02_user-profile_kosaksi.html");
+    if (body.empty()) GTEST_SKIP() << "no shared SPOJ pages";
+    for (const char* content_type : {"", "text/html", "text/html; charset=UTF-8"}) {
+        SCOPED_TRACE(content_type);
+        const ProfilePage page = parse_profile_page(body, content_type);
+        ASSERT_EQ(page.kind, ProfileKind::Profile) << page.detail;
+        EXPECT_EQ(page.handle, "kosaksi");
+        EXPECT_EQ(page.full_name, "Kousshik Raj");
+        EXPECT_EQ(page.world_rank, 28304);
+        EXPECT_EQ(page.points, 0.6);
+        EXPECT_EQ(page.problems_solved, 70);
+        EXPECT_EQ(page.solutions_submitted, 105);
+        EXPECT_EQ(page.skipped_cells, 0);
+        std::string codes;
+        for (const auto& c : page.solved) codes += (codes.empty() ? "" : " ") + c;
+        EXPECT_EQ(page.solved.size(), 70u);
+        EXPECT_EQ(codes,
+                  "ABSYS ACODE ACPC10A ADDREV AE00 AGGRCOW AIBOHP AMR10G ANARC09A AP2 ARITH2 ARMY ARRAYSUB "
+                  "BEENUMS BISHOPS BITMAP BUGLIFE BYTESM2 CANDY CANDY3 CANTON COINS CRDS EASYPROB EDIST EIGHTS "
+                  "ETF FARIDA FASHION FCTRL FCTRL2 FENCE1 GIRLSNBS GSS1 GSS3 HANGOVER HORRIBLE HOTELS HPYNOS "
+                  "HUBULLU INVCNT JULKA LASTDIG LASTDIG2 MARBLES MAXLN MIXTURES NGM NHAY NSTEPS NY10A OFFSIDE "
+                  "OLOLO ONP PALIN PARTY PERMUT2 PIGBANK PRIME1 PT07Y PT07Z SAMER08F SBANK STAMPS STPAR TEST "
+                  "TOANDFRO TRICOUNT TRT WILLITST");
+    }
+    // Cut inside the solved table, it is not a profile with fewer codes.
+    const std::size_t table = body.find("List of solved classical problems");
+    ASSERT_NE(table, std::string::npos);
+    EXPECT_EQ(parse_profile_page(body.substr(0, table + 2000)).kind, ProfileKind::Unrecognised);
 }
 
 // The value of a JSON string field on a `"key": "value",` line, or nothing (null).

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <utility>
 
 namespace spojscore::test {
 namespace {
@@ -23,7 +24,49 @@ std::string read_file(const std::filesystem::path& path) {
     return text.str();
 }
 
+// Runs spojgen.py with `arguments` (already quoted) and --out DIR; returns DIR's
+// profile.html and profile-expected.tsv (empty when not written).
+std::pair<std::string, std::string> run_profile(const std::string& arguments) {
+    std::string dir_template = (std::filesystem::temp_directory_path() / "spojgen-XXXXXX").string();
+    if (mkdtemp(dir_template.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    const std::filesystem::path dir = dir_template;
+    const std::string command = "/usr/bin/python3 " +
+                                shell_quote(std::string(SPOJSCORE_SOURCE_DIR) + "/test/fixture/spojgen.py") + " " +
+                                arguments + " --out " + shell_quote(dir.string());
+    const int status = std::system(command.c_str());
+    std::pair<std::string, std::string> out;
+    if (status == 0) {
+        out.first = read_file(dir / "profile.html");
+        if (std::filesystem::exists(dir / "profile-expected.tsv")) out.second = read_file(dir / "profile-expected.tsv");
+    }
+    std::filesystem::remove_all(dir);
+    if (status != 0 || out.first.empty()) throw std::runtime_error("spojgen.py failed: " + command);
+    return out;
+}
+
 }  // namespace
+
+GeneratedProfile generate_profile(const std::string& handle, int seed, int total, int solved, int todo,
+                                  const std::vector<std::string>& variants) {
+    std::string arguments = "--profile " + shell_quote(handle) + " --seed " + std::to_string(seed) + " --total " +
+                            std::to_string(total) + " --solved " + std::to_string(solved) + " --todo " +
+                            std::to_string(todo);
+    for (const auto& v : variants) arguments += " --variant " + shell_quote(v);
+    auto [html, tsv] = run_profile(arguments);
+    GeneratedProfile out;
+    out.html = std::move(html);
+    std::istringstream lines(tsv);
+    std::string line;
+    while (std::getline(lines, line)) {
+        const std::size_t tab = line.find('\t');
+        if (tab != std::string::npos) out.expected[line.substr(0, tab)] = line.substr(tab + 1);
+    }
+    return out;
+}
+
+std::string generate_unknown_user(const std::string& handle) {
+    return run_profile("--unknown-user " + shell_quote(handle)).first;
+}
 
 GeneratedPages generate_pages(int seed, int total, const std::string& layout,
                               const std::vector<std::string>& variants) {

@@ -1,0 +1,138 @@
+// Profiles as SQL composites (spoj_profile): spoj_parse_profile(html) reads a saved page,
+// _spoj_fetch_profile(handle) fetches <base_url>/users/<handle>/. Applying them is SQL.
+#include "pg/boundary.hpp"
+
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <string>
+
+extern "C" {
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "funcapi.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+}
+
+#include "core/profile_page.hpp"
+#include "pg/fetch_options_from_settings.hpp"
+
+namespace {
+
+// A profile as plain data: strings in one malloc'd block, freed by release_profile().
+struct PackedProfile {
+    char* block;
+    const char* handle;
+    const char* full_name;
+    bool has_rank, has_points, has_solved_count, has_submitted;
+    int64 rank;
+    double points;
+    int32 solved_count, submitted;
+    int32 codes;
+    const char** code;  // inside block
+};
+
+void pack_profile(const spojscore::ProfilePage& p, PackedProfile& out) {
+    std::size_t bytes = p.handle.size() + p.full_name.size() + 2 + p.solved.size() * sizeof(char*);
+    for (const std::string& c : p.solved) bytes += c.size() + 1;
+    char* block = static_cast<char*>(std::malloc(bytes + alignof(char*)));
+    if (block == nullptr) throw std::bad_alloc();
+    out.block = block;
+    out.code = reinterpret_cast<const char**>(block);
+    char* strings = block + p.solved.size() * sizeof(char*);
+    auto copy = [&strings](const std::string& s) {
+        char* at = strings;
+        std::memcpy(at, s.c_str(), s.size() + 1);
+        strings += s.size() + 1;
+        return at;
+    };
+    for (std::size_t i = 0; i < p.solved.size(); ++i) out.code[i] = copy(p.solved[i]);
+    out.handle = copy(p.handle);
+    out.full_name = copy(p.full_name);
+    out.codes = static_cast<int32>(p.solved.size());
+    out.has_rank = p.world_rank.has_value();
+    out.rank = p.world_rank.value_or(0);
+    out.has_points = p.points.has_value();
+    out.points = p.points.value_or(0);
+    out.has_solved_count = p.problems_solved.has_value();
+    out.solved_count = static_cast<int32>(p.problems_solved.value_or(0));
+    out.has_submitted = p.solutions_submitted.has_value();
+    out.submitted = static_cast<int32>(p.solutions_submitted.value_or(0));
+}
+
+// Owns the block for one call; a memory-context callback frees it if an ERROR comes first.
+void free_profile_block(void* arg) {
+    auto* p = static_cast<PackedProfile*>(arg);
+    std::free(p->block);
+    p->block = nullptr;
+}
+
+PackedProfile* new_packed_profile() {
+    auto* p = static_cast<PackedProfile*>(palloc0(sizeof(PackedProfile)));
+    auto* callback = static_cast<MemoryContextCallback*>(palloc0(sizeof(MemoryContextCallback)));
+    callback->func = free_profile_block;
+    callback->arg = p;
+    MemoryContextRegisterResetCallback(CurrentMemoryContext, callback);
+    return p;
+}
+
+Datum profile_datum(FunctionCallInfo fcinfo, const PackedProfile& p) {
+    TupleDesc tupdesc;
+    if (get_call_result_type(fcinfo, nullptr, &tupdesc) != TYPEFUNC_COMPOSITE)
+        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED), errmsg("spojscore: composite result expected")));
+    tupdesc = BlessTupleDesc(tupdesc);
+    Datum* codes = static_cast<Datum*>(palloc(sizeof(Datum) * (p.codes + 1)));
+    for (int i = 0; i < p.codes; ++i) codes[i] = CStringGetTextDatum(p.code[i]);
+    Datum values[7] = {
+        CStringGetTextDatum(pg_any_to_server(p.handle, std::strlen(p.handle), PG_UTF8)),
+        CStringGetTextDatum(pg_any_to_server(p.full_name, std::strlen(p.full_name), PG_UTF8)),
+        Int64GetDatum(p.rank),
+        Float8GetDatum(p.points),
+        Int32GetDatum(p.solved_count),
+        Int32GetDatum(p.submitted),
+        PointerGetDatum(construct_array(codes, p.codes, TEXTOID, -1, false, TYPALIGN_INT)),
+    };
+    bool nulls[7] = {false, *p.full_name == '\0', !p.has_rank, !p.has_points, !p.has_solved_count,
+                     !p.has_submitted, false};
+    return HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls));
+}
+
+}  // namespace
+
+// spoj_parse_profile(html text) -> spoj_profile
+SPOJ_FUNCTION(spoj_parse_profile) {
+    text* html = PG_GETARG_TEXT_PP(0);
+    const char* data = VARDATA_ANY(html);
+    int len = VARSIZE_ANY_EXHDR(html);
+    if (GetDatabaseEncoding() != PG_UTF8) {
+        data = pg_server_to_any(data, len, PG_UTF8);
+        len = static_cast<int>(std::strlen(data));
+    }
+    PackedProfile* packed = new_packed_profile();
+    SPOJ_CORE({
+        spojscore::ProfilePage page = spojscore::parse_profile_page(
+            std::string_view(data, static_cast<size_t>(len)), "text/html; charset=utf-8");
+        spojscore::require_profile(page, "page");
+        pack_profile(page, *packed);
+    });
+    Datum result = profile_datum(fcinfo, *packed);
+    free_profile_block(packed);
+    PG_RETURN_DATUM(result);
+}
+
+// _spoj_fetch_profile(handle text) -> spoj_profile, from spojscore.base_url.
+SPOJ_FUNCTION(spoj_fetch_profile) {
+    char* handle = text_to_cstring(PG_GETARG_TEXT_PP(0));
+    const spojscore::pg::Settings s = spojscore::pg::settings;
+    PackedProfile* packed = new_packed_profile();
+    SPOJ_CORE({
+        spojscore::ProfilePage page = spojscore::fetch_profile(spojscore::pg::fetch_options(s), handle);
+        pack_profile(page, *packed);
+    });
+    Datum result = profile_datum(fcinfo, *packed);
+    free_profile_block(packed);
+    PG_RETURN_DATUM(result);
+}
