@@ -25,7 +25,7 @@ extern "C" {
 
 namespace {
 
-using spojscore::pg::BlockOwner;
+using spojscore::pg::MallocOwner;
 using spojscore::pg::PackedRow;
 
 struct RunCounters {
@@ -101,16 +101,17 @@ Datum fetch_result(FunctionCallInfo fcinfo, const spojscore::pg::RowBlock* block
 SPOJ_FUNCTION(spoj_fetch) {
     require_utf8_database();
     const spojscore::pg::Settings s = spojscore::pg::settings;
-    BlockOwner* owner = spojscore::pg::new_block_owner();
+    MallocOwner* owner = spojscore::pg::new_malloc_owner();
+    const spojscore::pg::RowBlock* rows = nullptr;
     RunCounters counters;
     SPOJ_CORE({
         const spojscore::FetchOptions o = spojscore::pg::fetch_options(s);
         spojscore::CrawlResult result = spojscore::crawl_classical(o);
         spojscore::require_full_list(result, o.max_pages);
         take_counters(result.stats, counters);
-        owner->block = spojscore::pg::pack_rows(result.rows);
+        rows = spojscore::pg::pack_rows(result.rows, *owner);
     });
-    Datum result = fetch_result(fcinfo, owner->block, counters);
+    Datum result = fetch_result(fcinfo, rows, counters);
     spojscore::pg::release_block(owner);
     PG_RETURN_DATUM(result);
 }
@@ -133,16 +134,17 @@ SPOJ_FUNCTION(spoj_parse_pages) {
         bodies[i] = VARDATA_ANY(t);
         lengths[i] = VARSIZE_ANY_EXHDR(t);
     }
-    BlockOwner* owner = spojscore::pg::new_block_owner();
+    MallocOwner* owner = spojscore::pg::new_malloc_owner();
+    const spojscore::pg::RowBlock* rows = nullptr;
     RunCounters counters;
     SPOJ_CORE({
         std::vector<std::string_view> pages;
         for (int i = 0; i < count; ++i) pages.emplace_back(bodies[i], static_cast<size_t>(lengths[i]));
         spojscore::CrawlResult result = spojscore::merge_pages(pages, spojscore::pg::interrupt_pending);
         take_counters(result.stats, counters);
-        owner->block = spojscore::pg::pack_rows(result.rows);
+        rows = spojscore::pg::pack_rows(result.rows, *owner);
     });
-    Datum result = fetch_result(fcinfo, owner->block, counters);
+    Datum result = fetch_result(fcinfo, rows, counters);
     spojscore::pg::release_block(owner);
     PG_RETURN_DATUM(result);
 }

@@ -40,25 +40,17 @@ void summarize(const spojscore::ListPage& page, SkipSummary& out) {
 }  // namespace
 
 SPOJ_FUNCTION(spoj_parse_list) {
-    text* html = PG_GETARG_TEXT_PP(0);
-    const char* data = VARDATA_ANY(html);
-    int len = VARSIZE_ANY_EXHDR(html);
-    // text is already decoded into the database encoding: whatever the page's <meta>
-    // says, core must read these bytes as UTF-8.
-    if (GetDatabaseEncoding() != PG_UTF8) {
-        data = pg_server_to_any(data, len, PG_UTF8);
-        len = static_cast<int>(std::strlen(data));
-    }
-
-    spojscore::pg::BlockOwner* owner = spojscore::pg::new_block_owner();
+    const spojscore::pg::Utf8Arg html = spojscore::pg::utf8_arg(PG_GETARG_TEXT_PP(0));
+    spojscore::pg::MallocOwner* owner = spojscore::pg::new_malloc_owner();
+    const spojscore::pg::RowBlock* rows = nullptr;
 
     SkipSummary summary;
     SPOJ_CORE({
-        spojscore::ListPage page = spojscore::parse_list_page(
-            std::string_view(data, static_cast<size_t>(len)), "text/html; charset=utf-8");
+        spojscore::ListPage page =
+            spojscore::parse_list_page(std::string_view(html.data, html.len), "text/html; charset=utf-8");
         spojscore::require_complete_page(page, 0);
         summarize(page, summary);
-        owner->block = spojscore::pg::pack_rows(page.rows);
+        rows = spojscore::pg::pack_rows(page.rows, *owner);
     });
 
     if (summary.skipped > 0)
@@ -70,8 +62,8 @@ SPOJ_FUNCTION(spoj_parse_list) {
 
     InitMaterializedSRF(fcinfo, 0);
     auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
-    for (size_t i = 0; i < owner->block->count; ++i) {
-        const spojscore::pg::PackedRow& row = owner->block->rows[i];
+    for (size_t i = 0; i < rows->count; ++i) {
+        const spojscore::pg::PackedRow& row = rows->rows[i];
         Datum values[6];
         bool nulls[6] = {false, false, false, false, false, !row.has_quality};
         values[0] = Int32GetDatum(static_cast<int32>(row.spoj_id));

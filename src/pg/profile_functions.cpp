@@ -18,13 +18,13 @@ extern "C" {
 }
 
 #include "core/profile_page.hpp"
+#include "pg/call_memory.hpp"
 #include "pg/fetch_options_from_settings.hpp"
 
 namespace {
 
-// A profile as plain data: strings in one malloc'd block, freed by release_profile().
+// A profile as plain data; its strings live in one malloc'd block owned by a MallocOwner.
 struct PackedProfile {
-    char* block;
     const char* handle;
     const char* full_name;
     bool has_rank, has_points, has_solved_count, has_submitted;
@@ -35,12 +35,12 @@ struct PackedProfile {
     const char** code;  // inside block
 };
 
-void pack_profile(const spojscore::ProfilePage& p, PackedProfile& out) {
+void pack_profile(const spojscore::ProfilePage& p, PackedProfile& out, spojscore::pg::MallocOwner& owner) {
     std::size_t bytes = p.handle.size() + p.full_name.size() + 2 + p.solved.size() * sizeof(char*);
     for (const std::string& c : p.solved) bytes += c.size() + 1;
-    char* block = static_cast<char*>(std::malloc(bytes + alignof(char*)));
+    char* block = static_cast<char*>(std::malloc(bytes));
     if (block == nullptr) throw std::bad_alloc();
-    out.block = block;
+    owner.block = block;
     out.code = reinterpret_cast<const char**>(block);
     char* strings = block + p.solved.size() * sizeof(char*);
     auto copy = [&strings](const std::string& s) {
@@ -61,22 +61,6 @@ void pack_profile(const spojscore::ProfilePage& p, PackedProfile& out) {
     out.solved_count = static_cast<int32>(p.problems_solved.value_or(0));
     out.has_submitted = p.solutions_submitted.has_value();
     out.submitted = static_cast<int32>(p.solutions_submitted.value_or(0));
-}
-
-// Owns the block for one call; a memory-context callback frees it if an ERROR comes first.
-void free_profile_block(void* arg) {
-    auto* p = static_cast<PackedProfile*>(arg);
-    std::free(p->block);
-    p->block = nullptr;
-}
-
-PackedProfile* new_packed_profile() {
-    auto* p = static_cast<PackedProfile*>(palloc0(sizeof(PackedProfile)));
-    auto* callback = static_cast<MemoryContextCallback*>(palloc0(sizeof(MemoryContextCallback)));
-    callback->func = free_profile_block;
-    callback->arg = p;
-    MemoryContextRegisterResetCallback(CurrentMemoryContext, callback);
-    return p;
 }
 
 Datum profile_datum(FunctionCallInfo fcinfo, const PackedProfile& p) {
@@ -104,22 +88,17 @@ Datum profile_datum(FunctionCallInfo fcinfo, const PackedProfile& p) {
 
 // spoj_parse_profile(html text) -> spoj_profile
 SPOJ_FUNCTION(spoj_parse_profile) {
-    text* html = PG_GETARG_TEXT_PP(0);
-    const char* data = VARDATA_ANY(html);
-    int len = VARSIZE_ANY_EXHDR(html);
-    if (GetDatabaseEncoding() != PG_UTF8) {
-        data = pg_server_to_any(data, len, PG_UTF8);
-        len = static_cast<int>(std::strlen(data));
-    }
-    PackedProfile* packed = new_packed_profile();
+    const spojscore::pg::Utf8Arg html = spojscore::pg::utf8_arg(PG_GETARG_TEXT_PP(0));
+    spojscore::pg::MallocOwner* owner = spojscore::pg::new_malloc_owner();
+    PackedProfile packed;
     SPOJ_CORE({
-        spojscore::ProfilePage page = spojscore::parse_profile_page(
-            std::string_view(data, static_cast<size_t>(len)), "text/html; charset=utf-8");
+        spojscore::ProfilePage page =
+            spojscore::parse_profile_page(std::string_view(html.data, html.len), "text/html; charset=utf-8");
         spojscore::require_profile(page, "page");
-        pack_profile(page, *packed);
+        pack_profile(page, packed, *owner);
     });
-    Datum result = profile_datum(fcinfo, *packed);
-    free_profile_block(packed);
+    Datum result = profile_datum(fcinfo, packed);
+    spojscore::pg::release_block(owner);
     PG_RETURN_DATUM(result);
 }
 
@@ -127,12 +106,13 @@ SPOJ_FUNCTION(spoj_parse_profile) {
 SPOJ_FUNCTION(spoj_fetch_profile) {
     char* handle = text_to_cstring(PG_GETARG_TEXT_PP(0));
     const spojscore::pg::Settings s = spojscore::pg::settings;
-    PackedProfile* packed = new_packed_profile();
+    spojscore::pg::MallocOwner* owner = spojscore::pg::new_malloc_owner();
+    PackedProfile packed;
     SPOJ_CORE({
         spojscore::ProfilePage page = spojscore::fetch_profile(spojscore::pg::fetch_options(s), handle);
-        pack_profile(page, *packed);
+        pack_profile(page, packed, *owner);
     });
-    Datum result = profile_datum(fcinfo, *packed);
-    free_profile_block(packed);
+    Datum result = profile_datum(fcinfo, packed);
+    spojscore::pg::release_block(owner);
     PG_RETURN_DATUM(result);
 }

@@ -1,20 +1,17 @@
 #include "pg/row_block.hpp"
 
-extern "C" {
-#include "postgres.h"
-}
-
 #include <cstdlib>
 #include <cstring>
 #include <new>
 
 namespace spojscore::pg {
 
-RowBlock* pack_rows(const std::vector<ProblemRow>& rows) {
+RowBlock* pack_rows(const std::vector<ProblemRow>& rows, MallocOwner& owner) {
     std::size_t bytes = sizeof(RowBlock) + rows.size() * sizeof(PackedRow);
     for (const ProblemRow& r : rows) bytes += r.code.size() + r.name.size() + 2;
     void* mem = std::malloc(bytes);
     if (!mem) throw std::bad_alloc();
+    owner.block = mem;
 
     auto* block = static_cast<RowBlock*>(mem);
     block->count = rows.size();
@@ -38,26 +35,6 @@ RowBlock* pack_rows(const std::vector<ProblemRow>& rows) {
         p.name = copy(r.name);
     }
     return block;
-}
-
-void free_row_block(RowBlock* block) noexcept { std::free(block); }
-
-void release_block(BlockOwner* owner) noexcept {
-    free_row_block(owner->block);
-    owner->block = nullptr;
-}
-
-namespace {
-void release_on_reset(void* arg) { release_block(static_cast<BlockOwner*>(arg)); }
-}  // namespace
-
-BlockOwner* new_block_owner() {
-    auto* owner = static_cast<BlockOwner*>(palloc0(sizeof(BlockOwner)));
-    auto* callback = static_cast<MemoryContextCallback*>(palloc0(sizeof(MemoryContextCallback)));
-    callback->func = release_on_reset;
-    callback->arg = owner;
-    MemoryContextRegisterResetCallback(CurrentMemoryContext, callback);
-    return owner;
 }
 
 }  // namespace spojscore::pg

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/list_page.hpp"
+#include "pg/call_memory.hpp"
 
 namespace spojscore::pg {
 
@@ -25,16 +26,8 @@ struct RowBlock {
     PackedRow* rows;
 };
 
-// One malloc: the header, the rows and their strings. Throws std::bad_alloc.
-RowBlock* pack_rows(const std::vector<ProblemRow>& rows);
-void free_row_block(RowBlock* block) noexcept;
-
-// Holds a block for the length of one SQL call: release_block() frees it on the way
-// out, and if an ERROR comes first, resetting the current memory context does.
-struct BlockOwner {
-    RowBlock* block;
-};
-BlockOwner* new_block_owner();  // PostgreSQL call: use before SPOJ_CORE
-void release_block(BlockOwner* owner) noexcept;
+// One malloc (the header, the rows and their strings), handed to `owner` at once.
+// Throws std::bad_alloc.
+RowBlock* pack_rows(const std::vector<ProblemRow>& rows, MallocOwner& owner);
 
 }  // namespace spojscore::pg
