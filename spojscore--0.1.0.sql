@@ -196,10 +196,16 @@ BEGIN
   ), before AS (
     SELECT p.code, p.users FROM @extschema@.spoj_problems p JOIN incoming i ON i.code = p.code
   ), upserted AS (
+    -- Unchanged rows are left out before the upsert: ON CONFLICT would lock (and log)
+    -- every conflicting row before its WHERE ever looked at it.
     INSERT INTO @extschema@.spoj_problems AS p
            (code, spoj_id, name, users, acc_rate, quality, first_seen, changed_at)
     SELECT i.code, i.spoj_id, i.name, i.users, i.acc_rate, i.quality, now(), now()
-      FROM incoming i ORDER BY i.code
+      FROM incoming i LEFT JOIN @extschema@.spoj_problems o ON o.code = i.code
+     WHERE o.code IS NULL
+        OR (o.spoj_id, o.name, o.users, o.acc_rate, o.quality, o.missing_since)
+           IS DISTINCT FROM (i.spoj_id, i.name, i.users, i.acc_rate, i.quality, NULL::timestamptz)
+     ORDER BY i.code
     ON CONFLICT (code) DO UPDATE
        SET spoj_id = EXCLUDED.spoj_id, name = EXCLUDED.name, users = EXCLUDED.users,
            acc_rate = EXCLUDED.acc_rate, quality = EXCLUDED.quality,

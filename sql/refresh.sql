@@ -54,10 +54,12 @@ SELECT status, source, pages, rows_seen, inserted, updated, unchanged, invalid_r
   FROM spoj_refresh_runs ORDER BY id;
 SELECT count(*) AS history_rows FROM spoj_problem_history;
 
--- The same list again writes nothing: no row gets a new version.
-CREATE TEMP TABLE versions AS SELECT code, xmin::text AS v FROM spoj_problems;
+-- The same list again writes nothing: no row gets a new version, or even a row lock.
+CREATE TEMP TABLE versions AS SELECT code, xmin::text AS v, xmax::text AS locker FROM spoj_problems;
 SELECT inserted, updated, unchanged, marked_missing FROM spoj_refresh();
-SELECT count(*) AS rewritten FROM spoj_problems p JOIN versions v USING (code) WHERE p.xmin::text <> v.v;
+SELECT count(*) FILTER (WHERE p.xmin::text <> v.v) AS rewritten,
+       count(*) FILTER (WHERE p.xmax::text <> v.locker) AS locked
+  FROM spoj_problems p JOIN versions v USING (code);
 SELECT count(*) AS history_rows FROM spoj_problem_history;
 
 -- Failures: each names the page and URL, maps to its SQLSTATE and changes nothing;
