@@ -37,13 +37,22 @@ std::string choose_encoding(std::string_view body, std::string_view content_type
 Document read_document(std::string_view body, std::string_view content_type) {
     // libxml2 would otherwise reinterpret a whole UTF-8 page as ISO-8859-1 at the
     // first bad byte: repair bad bytes (and drop NULs) before it sees them.
+    // A body that needs no change (the usual case) is passed as it is: a copy would cost
+    // a page-sized allocation and a pass over it for every page.
     const std::string encoding = choose_encoding(body, content_type);
-    std::string input(body);
+    std::string_view input = body;
+    std::string repaired;
     Document out;
     if (encoding == "UTF-8") {
-        out.repaired_utf8 = make_valid_utf8(input) > 0;
-    } else {
-        input.erase(std::remove(input.begin(), input.end(), '\0'), input.end());
+        if (clean_utf8_prefix(body) != body.size()) {
+            repaired.assign(body);
+            out.repaired_utf8 = make_valid_utf8(repaired) > 0;
+            input = repaired;
+        }
+    } else if (body.find('\0') != std::string_view::npos) {
+        repaired.assign(body);
+        repaired.erase(std::remove(repaired.begin(), repaired.end(), '\0'), repaired.end());
+        input = repaired;
     }
     LibxmlErrorSilencer silencer;
     out.doc.reset(htmlReadMemory(input.data(), static_cast<int>(input.size()), nullptr, encoding.c_str(),
@@ -55,28 +64,41 @@ bool is_element(const xmlNode* node, const char* name) noexcept {
     return node->type == XML_ELEMENT_NODE && std::strcmp(reinterpret_cast<const char*>(node->name), name) == 0;
 }
 
-std::string attribute(const xmlNode* node, const char* name) {
+std::string_view attribute_view(const xmlNode* node, const char* name, std::string& storage) {
     for (const xmlAttr* attr = node->properties; attr != nullptr; attr = attr->next) {
         if (std::strcmp(reinterpret_cast<const char*>(attr->name), name) != 0) continue;
-        std::string value;
-        for (const xmlNode* text = attr->children; text != nullptr; text = text->next)
-            if (text->content != nullptr) value += reinterpret_cast<const char*>(text->content);
-        return value;
+        const xmlNode* text = attr->children;
+        if (text == nullptr) return {};
+        if (text->next == nullptr) return text->content ? reinterpret_cast<const char*>(text->content) : "";
+        storage.clear();
+        for (; text != nullptr; text = text->next)
+            if (text->content != nullptr) storage += reinterpret_cast<const char*>(text->content);
+        return storage;
     }
     return {};
 }
 
+std::string attribute(const xmlNode* node, const char* name) {
+    std::string storage;
+    return std::string(attribute_view(node, name, storage));
+}
+
 bool has_token(std::string_view classes, std::string_view token) noexcept {
+    const auto is_separator = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; };
     std::size_t pos = 0;
     while (pos < classes.size()) {
-        const std::size_t end = std::min(classes.find_first_of(" \t\n\r\f", pos), classes.size());
+        std::size_t end = pos;
+        while (end < classes.size() && !is_separator(classes[end])) ++end;
         if (classes.substr(pos, end - pos) == token) return true;
         pos = end + 1;
     }
     return false;
 }
 
-bool has_class(const xmlNode* node, std::string_view token) { return has_token(attribute(node, "class"), token); }
+bool has_class(const xmlNode* node, std::string_view token) {
+    std::string storage;
+    return has_token(attribute_view(node, "class", storage), token);
+}
 
 const xmlNode* next_in_walk(const xmlNode* node, const xmlNode* root, bool descend) noexcept {
     if (descend && node->children != nullptr) return node->children;
@@ -106,13 +128,16 @@ bool is_cloudflare_id(std::string_view id) noexcept {
 }
 
 bool note_block_signals(const xmlNode* node, BlockSignals& signals) {
-    if (is_cloudflare_id(attribute(node, "id"))) signals.cloudflare = true;
+    std::string storage;
+    if (is_cloudflare_id(attribute_view(node, "id", storage))) signals.cloudflare = true;
     if (is_element(node, "script") || is_element(node, "style")) {
-        if (attribute(node, "src").find("/cdn-cgi/challenge-platform") != std::string::npos) signals.cloudflare = true;
+        if (attribute_view(node, "src", storage).find("/cdn-cgi/challenge-platform") != std::string_view::npos)
+            signals.cloudflare = true;
         return false;
     }
     if (is_element(node, "input")) {
-        signals.password_input = signals.password_input || contains_nocase(attribute(node, "type"), "password");
+        signals.password_input =
+            signals.password_input || contains_nocase(attribute_view(node, "type", storage), "password");
     } else if (is_element(node, "title") && signals.title.empty()) {
         signals.title = cell_text(node);
     } else if (is_element(node, "h1") && signals.heading.empty()) {

@@ -32,6 +32,11 @@ bool is_element(const xmlNode* node, const char* name) noexcept;
 // Attribute value as libxml2 stores it (entities decoded); "" if absent.
 std::string attribute(const xmlNode* node, const char* name);
 
+// The same value without a copy when libxml2 holds it as one text node (its HTML
+// parser always does); otherwise the pieces are joined in `storage`. Valid while the
+// document and `storage` live.
+std::string_view attribute_view(const xmlNode* node, const char* name, std::string& storage);
+
 // Whether a class attribute value holds `token` as one of its space-separated words.
 bool has_token(std::string_view classes, std::string_view token) noexcept;
 bool has_class(const xmlNode* node, std::string_view token);

@@ -1,6 +1,8 @@
 #include "html_text.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 
 #include "no_postgres.hpp"
 
@@ -140,13 +142,29 @@ std::string charset_from_meta(std::string_view body) {
     return {};
 }
 
-std::size_t make_valid_utf8(std::string& text) {
+std::size_t clean_utf8_prefix(std::string_view text) noexcept {
+    constexpr std::uint64_t kOnes = 0x0101010101010101, kHighs = 0x8080808080808080;
     std::size_t i = 0;
-    while (i < text.size()) {  // fast path: nothing to change so far
-        const std::size_t n = utf8_sequence(text, i);
-        if (n == 0 || text[i] == '\0') break;
+    while (i < text.size()) {
+        // Most of a page is ASCII: skip eight bytes at a time while all are in 1..127
+        // (a 0 byte borrows into its high bit, a non-ASCII byte has it set already).
+        if (i + 8 <= text.size()) {
+            std::uint64_t word;
+            std::memcpy(&word, text.data() + i, 8);
+            if (((word | (word - kOnes)) & kHighs) == 0) {
+                i += 8;
+                continue;
+            }
+        }
+        const std::size_t n = text[i] == '\0' ? 0 : utf8_sequence(text, i);
+        if (n == 0) break;
         i += n;
     }
+    return i;
+}
+
+std::size_t make_valid_utf8(std::string& text) {
+    std::size_t i = clean_utf8_prefix(text);
     if (i == text.size()) return 0;
     std::string out(text, 0, i);
     std::size_t replaced = 0;

@@ -15,6 +15,10 @@ std::string charset_from_content_type(std::string_view content_type);
 // first 64 KiB declares, or "". Comments are skipped, as a browser's prescan does.
 std::string charset_from_meta(std::string_view body);
 
+// Length of the longest prefix of `text` that is well-formed UTF-8 without NUL, i.e.
+// what make_valid_utf8 would leave untouched; text.size() when it changes nothing.
+std::size_t clean_utf8_prefix(std::string_view text) noexcept;
+
 // Replaces every byte that is not part of a well-formed UTF-8 sequence with U+FFFD
 // and drops NUL. Returns how many bytes were replaced.
 std::size_t make_valid_utf8(std::string& text);

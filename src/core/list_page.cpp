@@ -45,8 +45,9 @@ PageScan scan_page(const xmlNode* root) {
             std::strstr(reinterpret_cast<const char*>(node->content), "All Rights Reserved") != nullptr) {
             scan.last_marker = position;  // the site footer, both layouts
         } else if (node->type == XML_ELEMENT_NODE) {
-            const std::string id = attribute(node, "id");
-            const std::string classes = attribute(node, "class");
+            std::string id_storage, class_storage;
+            const std::string_view id = attribute_view(node, "id", id_storage);
+            const std::string_view classes = attribute_view(node, "class", class_storage);
             if (id == "footer" || id == "footer-srl" || has_token(classes, "navigation") ||
                 has_token(classes, "pagination"))
                 scan.last_marker = position;

@@ -54,6 +54,21 @@ TEST(HtmlText, MakeValidUtf8) {
     }
 }
 
+TEST(HtmlText, CleanUtf8Prefix) {
+    // The eight-byte ASCII skip must stop at a NUL or a non-ASCII byte in any lane.
+    const std::string ascii(37, 'a');
+    EXPECT_EQ(clean_utf8_prefix(""), 0u);
+    EXPECT_EQ(clean_utf8_prefix(ascii), ascii.size());
+    EXPECT_EQ(clean_utf8_prefix(ascii + "\xC3\xA9" + ascii), 2 * ascii.size() + 2);
+    for (std::size_t at = 0; at < 20; ++at) {
+        for (const std::string& bad : {"\0"s, "\xE9"s, "\x80"s, "\xC3"s}) {
+            std::string text = ascii;
+            text.replace(at, 1, bad);
+            EXPECT_EQ(clean_utf8_prefix(text), at) << at;
+        }
+    }
+}
+
 TEST(HtmlText, NormalizeSpace) {
     EXPECT_EQ(normalize_space("  \xC2\xA0Prime  \n\tGenerator\xC2\xA0 "), "Prime Generator");
     EXPECT_EQ(normalize_space("a\x01\x1F\x7F" "b"), "ab");
