@@ -79,5 +79,14 @@ SELECT handle, regexp_replace(status, '127\.0\.0\.1:[0-9]+', 'FIXTURE') AS statu
 SELECT handle, last_sqlstate FROM spoj_tracked_users ORDER BY handle;
 SELECT (SELECT count(*) FROM spoj_user_solved WHERE handle = 'carol') = (SELECT count(*) FROM carol_before)
        AS carol_intact;
+-- The scheduled job refreshes the list, then the tracked users not refreshed within max_age.
+SET spojscore.min_rows = 100;
+SELECT set_config('spojscore.base_url', current_setting('regress.fixture') || '/s/ok,total=130', false) IS NOT NULL;
+UPDATE spoj_tracked_users SET refreshed_at = now() - interval '2 days';
+UPDATE spoj_tracked_users SET refreshed_at = now() - interval '1 hour' WHERE handle = 'carol';
+CALL spoj_refresh_job('1 day');
+SELECT handle, refreshed_at > now() - interval '1 minute' AS refreshed_now, last_error IS NULL AS ok
+  FROM spoj_tracked_users ORDER BY handle;
+SELECT status, source FROM spoj_refresh_runs ORDER BY id;
 SELECT spoj_untrack_user('carol'), spoj_untrack_user('carol');
 DROP EXTENSION spojscore;
