@@ -16,6 +16,7 @@ extern "C" {
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
+#include "utils/memutils.h"
 }
 
 #include "core/crawl.hpp"
@@ -54,12 +55,19 @@ ArrayType* int4_array(Datum* values, bool* nulls, int count) {
 // palloc'd, not std::vector: no C++ object may be alive while PostgreSQL can ERROR.
 Datum* datums(size_t n) { return static_cast<Datum*>(palloc(sizeof(Datum) * (n + 1))); }
 
-Datum fetch_result(FunctionCallInfo fcinfo, const spojscore::pg::RowBlock* block, const RunCounters& c) {
+// Builds the result in the caller's memory context. The rows pass through text datums
+// and arrays before heap_form_tuple copies them into the tuple: those intermediate
+// copies live in a scratch context dropped at the end, and the packed block is released
+// as soon as the arrays exist, so a large list is held about once, not four times.
+Datum fetch_result(FunctionCallInfo fcinfo, MallocOwner* owner, const RunCounters& c) {
     TupleDesc tupdesc;
     if (get_call_result_type(fcinfo, nullptr, &tupdesc) != TYPEFUNC_COMPOSITE)
         ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED), errmsg("spojscore: composite result expected")));
     tupdesc = BlessTupleDesc(tupdesc);
 
+    MemoryContext scratch = AllocSetContextCreate(CurrentMemoryContext, "spojscore result", ALLOCSET_DEFAULT_SIZES);
+    MemoryContext caller = MemoryContextSwitchTo(scratch);
+    const auto* block = static_cast<const spojscore::pg::RowBlock*>(owner->block);
     const size_t n = block->count;
     Datum *codes = datums(n), *ids = datums(n), *names = datums(n), *users = datums(n), *acc = datums(n),
           *quality = datums(n);
@@ -92,7 +100,11 @@ Datum fetch_result(FunctionCallInfo fcinfo, const spojscore::pg::RowBlock* block
         Int32GetDatum(c.invalid_utf8_names),
     };
     bool nulls[14] = {};
-    return HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls));
+    spojscore::pg::release_block(owner);
+    MemoryContextSwitchTo(caller);
+    Datum result = HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls));
+    MemoryContextDelete(scratch);
+    return result;
 }
 
 }  // namespace
@@ -102,18 +114,15 @@ SPOJ_FUNCTION(spoj_fetch) {
     require_utf8_database();
     const spojscore::pg::Settings s = spojscore::pg::settings;
     MallocOwner* owner = spojscore::pg::new_malloc_owner();
-    const spojscore::pg::RowBlock* rows = nullptr;
     RunCounters counters;
     SPOJ_CORE({
         const spojscore::FetchOptions o = spojscore::pg::fetch_options(s);
         spojscore::CrawlResult result = spojscore::crawl_classical(o);
         spojscore::require_full_list(result, o.max_pages);
         take_counters(result.stats, counters);
-        rows = spojscore::pg::pack_rows(result.rows, *owner);
+        spojscore::pg::pack_rows(result.rows, *owner);
     });
-    Datum result = fetch_result(fcinfo, rows, counters);
-    spojscore::pg::release_block(owner);
-    PG_RETURN_DATUM(result);
+    PG_RETURN_DATUM(fetch_result(fcinfo, owner, counters));
 }
 
 // _spoj_parse_pages(pages text[]) -> spoj_fetch_result: pages 1..n given in order.
@@ -135,18 +144,15 @@ SPOJ_FUNCTION(spoj_parse_pages) {
         lengths[i] = VARSIZE_ANY_EXHDR(t);
     }
     MallocOwner* owner = spojscore::pg::new_malloc_owner();
-    const spojscore::pg::RowBlock* rows = nullptr;
     RunCounters counters;
     SPOJ_CORE({
         std::vector<std::string_view> pages;
         for (int i = 0; i < count; ++i) pages.emplace_back(bodies[i], static_cast<size_t>(lengths[i]));
         spojscore::CrawlResult result = spojscore::merge_pages(pages, spojscore::pg::interrupt_pending);
         take_counters(result.stats, counters);
-        rows = spojscore::pg::pack_rows(result.rows, *owner);
+        spojscore::pg::pack_rows(result.rows, *owner);
     });
-    Datum result = fetch_result(fcinfo, rows, counters);
-    spojscore::pg::release_block(owner);
-    PG_RETURN_DATUM(result);
+    PG_RETURN_DATUM(fetch_result(fcinfo, owner, counters));
 }
 
 // _spoj_caller_is_superuser(): whether the role that called into spojscore is a
