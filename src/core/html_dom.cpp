@@ -123,6 +123,13 @@ std::string cell_text(const xmlNode* node) {
     return normalize_space(text);
 }
 
+bool is_site_footer(const xmlNode* node, std::string_view id) noexcept {
+    if (node->type == XML_TEXT_NODE)
+        return node->content != nullptr &&
+               std::strstr(reinterpret_cast<const char*>(node->content), "All Rights Reserved") != nullptr;
+    return node->type == XML_ELEMENT_NODE && (id == "footer" || id == "footer-srl");
+}
+
 bool is_cloudflare_id(std::string_view id) noexcept {
     return id == "challenge-form" || id == "challenge-body" || id == "cf-wrapper" || id == "cf-challenge-running";
 }

@@ -61,6 +61,11 @@ struct BlockSignals {
 
 bool is_cloudflare_id(std::string_view id) noexcept;
 
+// The site footer, both layouts: the "All Rights Reserved" text, or an element with id
+// footer or footer-srl (`id` is the element's id, empty for text nodes). Seeing it after
+// the content proves a page arrived whole.
+bool is_site_footer(const xmlNode* node, std::string_view id) noexcept;
+
 // Notes what `node` (an element) says about BlockSignals; returns false for <script>
 // and <style>, whose children a walk should skip.
 bool note_block_signals(const xmlNode* node, BlockSignals& signals);

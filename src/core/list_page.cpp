@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <array>
 #include <climits>
-#include <cstring>
 
 #include "html_dom.hpp"
 #include "html_text.hpp"
@@ -41,14 +40,13 @@ PageScan scan_page(const xmlNode* root) {
     while (node != nullptr) {
         ++position;
         bool descend = node->type == XML_ELEMENT_NODE;
-        if (node->type == XML_TEXT_NODE && node->content != nullptr &&
-            std::strstr(reinterpret_cast<const char*>(node->content), "All Rights Reserved") != nullptr) {
-            scan.last_marker = position;  // the site footer, both layouts
+        if (is_site_footer(node, {})) {
+            scan.last_marker = position;
         } else if (node->type == XML_ELEMENT_NODE) {
             std::string id_storage, class_storage;
             const std::string_view id = attribute_view(node, "id", id_storage);
             const std::string_view classes = attribute_view(node, "class", class_storage);
-            if (id == "footer" || id == "footer-srl" || has_token(classes, "navigation") ||
+            if (is_site_footer(node, id) || has_token(classes, "navigation") ||
                 has_token(classes, "pagination"))
                 scan.last_marker = position;
             if (is_element(node, "table") && has_token(classes, "problems")) {

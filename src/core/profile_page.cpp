@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <charconv>
 #include <climits>
-#include <cstring>
 
 #include "error.hpp"
 #include "fetch.hpp"
@@ -98,12 +97,11 @@ ProfileScan scan_profile(const xmlNode* root) {
     while (node != nullptr) {
         ++position;
         bool descend = node->type == XML_ELEMENT_NODE;
-        if (node->type == XML_TEXT_NODE && node->content != nullptr &&
-            std::strstr(reinterpret_cast<const char*>(node->content), "All Rights Reserved") != nullptr) {
+        if (is_site_footer(node, {})) {
             scan.last_marker = position;
         } else if (node->type == XML_ELEMENT_NODE) {
             const std::string id = attribute(node, "id");
-            if (id == "footer" || id == "footer-srl") scan.last_marker = position;
+            if (is_site_footer(node, id)) scan.last_marker = position;
             if (id == "user-profile-left" && scan.left == nullptr) {
                 scan.left = node;
                 scan.left_position = position;
