@@ -10,15 +10,6 @@
 #include "no_postgres.hpp"
 
 namespace spojscore::html {
-namespace {
-
-// NOERROR/NOWARNING keep libxml2 quiet, NONET forbids any fetch, and IGNORE_ENC makes
-// the charset we pass win over the page's own <meta> (we already chose by header,
-// then meta). Never XML_PARSE_HUGE: the default depth and text-size limits stay.
-constexpr int kParseOptions =
-    HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC;
-
-}  // namespace
 
 std::string choose_encoding(std::string_view body, std::string_view content_type) {
     std::string charset = charset_from_content_type(content_type);
@@ -34,28 +25,31 @@ std::string choose_encoding(std::string_view body, std::string_view content_type
     return charset;
 }
 
-Document read_document(std::string_view body, std::string_view content_type) {
-    // libxml2 would otherwise reinterpret a whole UTF-8 page as ISO-8859-1 at the
-    // first bad byte: repair bad bytes (and drop NULs) before it sees them.
+ParserInput prepare_input(std::string_view body, std::string_view content_type, std::string& storage) {
     // A body that needs no change (the usual case) is passed as it is: a copy would cost
     // a page-sized allocation and a pass over it for every page.
-    const std::string encoding = choose_encoding(body, content_type);
-    std::string_view input = body;
-    std::string repaired;
-    Document out;
-    if (encoding == "UTF-8") {
+    ParserInput in{choose_encoding(body, content_type), body};
+    if (in.encoding == "UTF-8") {
         if (clean_utf8_prefix(body) != body.size()) {
-            repaired.assign(body);
-            out.repaired_utf8 = make_valid_utf8(repaired) > 0;
-            input = repaired;
+            storage.assign(body);
+            in.repaired_utf8 = make_valid_utf8(storage) > 0;
+            in.bytes = storage;
         }
     } else if (body.find('\0') != std::string_view::npos) {
-        repaired.assign(body);
-        repaired.erase(std::remove(repaired.begin(), repaired.end(), '\0'), repaired.end());
-        input = repaired;
+        storage.assign(body);
+        storage.erase(std::remove(storage.begin(), storage.end(), '\0'), storage.end());
+        in.bytes = storage;
     }
+    return in;
+}
+
+Document read_document(std::string_view body, std::string_view content_type) {
+    std::string storage;
+    const ParserInput in = prepare_input(body, content_type, storage);
+    Document out;
+    out.repaired_utf8 = in.repaired_utf8;
     LibxmlErrorSilencer silencer;
-    out.doc.reset(htmlReadMemory(input.data(), static_cast<int>(input.size()), nullptr, encoding.c_str(),
+    out.doc.reset(htmlReadMemory(in.bytes.data(), static_cast<int>(in.bytes.size()), nullptr, in.encoding.c_str(),
                                  kParseOptions));
     return out;
 }
@@ -123,34 +117,46 @@ std::string cell_text(const xmlNode* node) {
     return normalize_space(text);
 }
 
+bool is_footer_id(std::string_view id) noexcept { return id == "footer" || id == "footer-srl"; }
+
 bool is_site_footer(const xmlNode* node, std::string_view id) noexcept {
     if (node->type == XML_TEXT_NODE)
         return node->content != nullptr &&
-               std::strstr(reinterpret_cast<const char*>(node->content), "All Rights Reserved") != nullptr;
-    return node->type == XML_ELEMENT_NODE && (id == "footer" || id == "footer-srl");
+               std::string_view(reinterpret_cast<const char*>(node->content)).find(kFooterText) !=
+                   std::string_view::npos;
+    return node->type == XML_ELEMENT_NODE && is_footer_id(id);
 }
 
 bool is_cloudflare_id(std::string_view id) noexcept {
     return id == "challenge-form" || id == "challenge-body" || id == "cf-wrapper" || id == "cf-challenge-running";
 }
 
+bool is_raw_text_element(std::string_view name) noexcept { return name == "script" || name == "style"; }
+
+SignalText note_element_signals(const ElementView& e, BlockSignals& signals) {
+    if (is_cloudflare_id(e.id)) signals.cloudflare = true;
+    if (is_raw_text_element(e.name)) {
+        if (e.src.find("/cdn-cgi/challenge-platform") != std::string_view::npos) signals.cloudflare = true;
+    } else if (e.name == "input") {
+        signals.password_input = signals.password_input || contains_nocase(e.type, "password");
+    } else if (e.name == "title" && signals.title.empty()) {
+        return SignalText::Title;
+    } else if (e.name == "h1" && signals.heading.empty()) {
+        return SignalText::Heading;
+    }
+    return SignalText::None;
+}
+
 bool note_block_signals(const xmlNode* node, BlockSignals& signals) {
-    std::string storage;
-    if (is_cloudflare_id(attribute_view(node, "id", storage))) signals.cloudflare = true;
-    if (is_element(node, "script") || is_element(node, "style")) {
-        if (attribute_view(node, "src", storage).find("/cdn-cgi/challenge-platform") != std::string_view::npos)
-            signals.cloudflare = true;
-        return false;
+    std::string id, src, type;
+    const ElementView element{reinterpret_cast<const char*>(node->name), attribute_view(node, "id", id),
+                              attribute_view(node, "src", src), attribute_view(node, "type", type)};
+    switch (note_element_signals(element, signals)) {
+        case SignalText::Title: signals.title = cell_text(node); break;
+        case SignalText::Heading: signals.heading = cell_text(node); break;
+        case SignalText::None: break;
     }
-    if (is_element(node, "input")) {
-        signals.password_input =
-            signals.password_input || contains_nocase(attribute_view(node, "type", storage), "password");
-    } else if (is_element(node, "title") && signals.title.empty()) {
-        signals.title = cell_text(node);
-    } else if (is_element(node, "h1") && signals.heading.empty()) {
-        signals.heading = cell_text(node);
-    }
-    return true;
+    return !is_raw_text_element(element.name);
 }
 
 std::string blocked_reason(const BlockSignals& s) {

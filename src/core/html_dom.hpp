@@ -1,26 +1,44 @@
-// libxml2 tree helpers shared by the page parsers (list page, user profile): reading a
-// body with the right charset, walking the tree without recursion, and the signs of a
-// page that is not SPOJ's content (bot wall, maintenance, login, error page).
+// libxml2 helpers for the page parsers: preparing a body for libxml2 (charset, bad
+// bytes), reading it into a tree and walking that without recursion (the profile page),
+// and the signs of a page that is not SPOJ's content (bot wall, maintenance, login, error
+// page), which the list page's SAX scan reads too.
 #pragma once
 #include <string>
 #include <string_view>
 
+#include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
 
 #include "libxml_guard.hpp"
 
 namespace spojscore::html {
 
+// NOERROR/NOWARNING keep libxml2 quiet, NONET forbids any fetch, and IGNORE_ENC makes
+// the charset we pass win over the page's own <meta> (we already chose by header,
+// then meta). Never XML_PARSE_HUGE: the default depth and text-size limits stay.
+constexpr int kParseOptions =
+    HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC;
+
+// What libxml2 is given for a body: the charset to decode it with (see choose_encoding)
+// and the bytes, which are `body` itself or a repaired copy kept in the caller's storage.
+struct ParserInput {
+    std::string encoding;
+    std::string_view bytes;
+    bool repaired_utf8 = false;  // bad UTF-8 bytes were replaced with U+FFFD
+};
+
+// libxml2 would reinterpret a whole UTF-8 page as ISO-8859-1 at its first bad byte, so a
+// UTF-8 body has bad bytes replaced first; NULs are dropped whatever the charset.
+ParserInput prepare_input(std::string_view body, std::string_view content_type, std::string& storage);
+
 struct Document {
     XmlDocPtr doc;               // null when libxml2 built no document
     bool repaired_utf8 = false;  // bad UTF-8 bytes were replaced with U+FFFD before parsing
 };
 
-// Parses `body` with libxml2's HTML parser: charset from `content_type`, else <meta>,
-// else UTF-8 (see choose_encoding); a UTF-8 body has bad bytes repaired and NULs
-// dropped first. No network, no diagnostics (a LibxmlErrorSilencer is held while
-// parsing), libxml2's default depth and size limits. The caller checks the size
-// fits an int.
+// Parses `body` with libxml2's HTML parser into a tree: input as prepare_input makes it,
+// kParseOptions, no diagnostics (a LibxmlErrorSilencer is held while parsing). The
+// caller checks the size fits an int.
 Document read_document(std::string_view body, std::string_view content_type);
 
 // The charset libxml2 is told to use: header, else meta, else UTF-8. UTF-16/32 labels
@@ -61,12 +79,28 @@ struct BlockSignals {
 
 bool is_cloudflare_id(std::string_view id) noexcept;
 
-// The site footer, both layouts: the "All Rights Reserved" text, or an element with id
-// footer or footer-srl (`id` is the element's id, empty for text nodes). Seeing it after
-// the content proves a page arrived whole.
+// The site footer, both layouts: a text holding kFooterText, or an element with id
+// footer or footer-srl. Seeing it after the content proves a page arrived whole.
+constexpr std::string_view kFooterText = "All Rights Reserved";
+bool is_footer_id(std::string_view id) noexcept;
+// The same for a tree node (`id` is the element's id, empty for text nodes).
 bool is_site_footer(const xmlNode* node, std::string_view id) noexcept;
 
-// Notes what `node` (an element) says about BlockSignals; returns false for <script>
+// <script> and <style>: their content is raw text, which no walk reads for signals.
+bool is_raw_text_element(std::string_view name) noexcept;
+
+// The attributes of an element that the page checks read.
+struct ElementView {
+    std::string_view name, id, src, type;
+};
+
+// Which text of the element BlockSignals still wants (the caller reads it as cell text).
+enum class SignalText { None, Title, Heading };
+
+// Notes what an element says about BlockSignals from its name and attributes.
+SignalText note_element_signals(const ElementView& element, BlockSignals& signals);
+
+// The same for a tree node, reading the wanted text at once; returns false for <script>
 // and <style>, whose children a walk should skip.
 bool note_block_signals(const xmlNode* node, BlockSignals& signals);
 
