@@ -8,15 +8,10 @@
 
 #include "core/list_page.hpp"
 #include "core/row_fields.hpp"
+#include "fuzz_input.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    std::string_view body(reinterpret_cast<const char*>(data), size);
-    std::string_view content_type;
-    if (body.substr(0, 3) == "ct:") {
-        const std::size_t eol = body.find('\n');
-        content_type = body.substr(3, eol == std::string_view::npos ? body.npos : eol - 3);
-        body.remove_prefix(eol == std::string_view::npos ? body.size() : eol + 1);
-    }
+    const auto [body, content_type] = spojscore::fuzz::split_input(data, size);
     const spojscore::ListPage page = spojscore::parse_list_page(body, content_type);
     for (const auto& row : page.rows)
         if (!spojscore::meets_row_contract(row)) std::abort();

@@ -12,6 +12,7 @@
 #include "core/html_text.hpp"
 #include "core/profile_page.hpp"
 #include "core/row_fields.hpp"
+#include "fuzz_input.hpp"
 
 namespace {
 
@@ -24,13 +25,7 @@ bool clean_text(const std::string& text) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    std::string_view body(reinterpret_cast<const char*>(data), size);
-    std::string_view content_type;
-    if (body.substr(0, 3) == "ct:") {
-        const std::size_t eol = body.find('\n');
-        content_type = body.substr(3, eol == std::string_view::npos ? body.npos : eol - 3);
-        body.remove_prefix(eol == std::string_view::npos ? body.size() : eol + 1);
-    }
+    const auto [body, content_type] = spojscore::fuzz::split_input(data, size);
     const spojscore::ProfilePage page = spojscore::parse_profile_page(body, content_type);
     if (page.kind != spojscore::ProfileKind::Profile) {
         if (!page.solved.empty() || page.detail.empty()) std::abort();
