@@ -168,6 +168,20 @@ TEST(ListPageDiff, NestedAndRepeatedTables) {
     expect_same("<html><body>" + scripted + "All Rights Reserved");
 }
 
+// libxml2's tree builder halts the parser past depth 256: content deeper than that, and
+// everything after it, is not seen.
+TEST(ListPageDiff, DepthAroundTheLimit) {
+    for (int depth : {250, 254, 255, 256, 257, 300}) {
+        std::string open, close;
+        for (int i = 0; i < depth; ++i) {
+            open += "<div>";
+            close += "</div>";
+        }
+        expect_same("<html><body>" + open + kTable + close + "<div id=footer></div></body></html>");
+        expect_same("<html><body>" + kTable + open + "All Rights Reserved" + close + "</body></html>");
+    }
+}
+
 TEST(ListPageDiff, SignalsOfBlockedPages) {
     expect_same("<html><head><title></title><title>Just a moment...</title></head><body></body></html>");
     expect_same("<html><head><title> </title></head><body><h1></h1><h1>Scheduled maintenance</h1></body></html>");
