@@ -93,6 +93,11 @@ void validate_base_url(std::string_view url) {
     if (http && !is_loopback(host)) reject(url, "plain http is allowed only for a loopback host");
 }
 
+std::string_view site_root(std::string_view base_url) noexcept {
+    while (!base_url.empty() && base_url.back() == '/') base_url.remove_suffix(1);
+    return base_url;
+}
+
 }  // namespace spojscore
 
 #include "no_postgres.hpp"

@@ -1,6 +1,7 @@
 // Which site roots spojscore may fetch from. Shared by the crawler (checked before any
 // request) and the PostgreSQL setting's check hook.
 #pragma once
+#include <cstddef>
 #include <string_view>
 
 namespace spojscore {
@@ -12,5 +13,8 @@ inline constexpr std::size_t kMaxBaseUrlBytes = 512;
 // spaces, an empty host and anything longer than kMaxBaseUrlBytes.
 // Throws Error(InvalidArgument) saying what is wrong.
 void validate_base_url(std::string_view url);
+
+// The site root without trailing slashes, ready for "/path" to be appended.
+std::string_view site_root(std::string_view base_url) noexcept;
 
 }  // namespace spojscore

@@ -4,14 +4,14 @@
 #include <chrono>
 #include <string>
 
+#include "base_url.hpp"
 #include "fetch.hpp"
 #include "list_merge.hpp"
 
 namespace spojscore {
 
 std::string classical_page_url(std::string_view base_url, int page) {
-    while (!base_url.empty() && base_url.back() == '/') base_url.remove_suffix(1);
-    return std::string(base_url) + "/problems/classical/sort=0,start=" +
+    return std::string(site_root(base_url)) + "/problems/classical/sort=0,start=" +
            std::to_string(static_cast<long long>(page - 1) * kRowsPerListPage);
 }
 

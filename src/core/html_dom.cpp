@@ -14,7 +14,7 @@ namespace spojscore::html {
 std::string choose_encoding(std::string_view body, std::string_view content_type) {
     std::string charset = charset_from_content_type(content_type);
     if (charset.empty()) charset = charset_from_meta(body);
-    for (char& c : charset) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    ascii_lower(charset);
     if (charset.empty() || charset == "utf-8" || charset == "utf8" || charset.rfind("utf-16", 0) == 0 ||
         charset.rfind("utf-32", 0) == 0 || charset.size() > 40) {
         return "UTF-8";
@@ -111,11 +111,7 @@ std::string raw_text(const xmlNode* node) {
     return text;
 }
 
-std::string cell_text(const xmlNode* node) {
-    std::string text = raw_text(node);
-    make_valid_utf8(text);
-    return normalize_space(text);
-}
+std::string cell_text(const xmlNode* node) { return clean_text(raw_text(node)); }
 
 bool is_footer_id(std::string_view id) noexcept { return id == "footer" || id == "footer-srl"; }
 

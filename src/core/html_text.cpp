@@ -15,11 +15,6 @@ bool is_space(char c) noexcept {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
-bool equals_nocase(std::string_view a, std::string_view b) noexcept {
-    return a.size() == b.size() &&
-           std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
-}
-
 std::string_view trim(std::string_view s) noexcept {
     while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
     while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
@@ -171,7 +166,7 @@ std::size_t make_valid_utf8(std::string& text) {
     while (i < text.size()) {
         const std::size_t n = utf8_sequence(text, i);
         if (n == 0) {
-            out += "\xEF\xBF\xBD";
+            out += kReplacementChar;
             ++replaced;
             ++i;
         } else {
@@ -211,6 +206,20 @@ std::size_t utf8_length(std::string_view text) noexcept {
 bool contains_nocase(std::string_view haystack, std::string_view needle) noexcept {
     return std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(),
                        [](char x, char y) { return lower(x) == lower(y); }) != haystack.end();
+}
+
+bool equals_nocase(std::string_view a, std::string_view b) noexcept {
+    return a.size() == b.size() &&
+           std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
+}
+
+void ascii_lower(std::string& text) noexcept {
+    for (char& c : text) c = lower(c);
+}
+
+std::string clean_text(std::string text) {
+    make_valid_utf8(text);
+    return normalize_space(text);
 }
 
 }  // namespace spojscore

@@ -27,10 +27,22 @@ std::size_t make_valid_utf8(std::string& text);
 // characters dropped. `text` must be valid UTF-8.
 std::string normalize_space(std::string_view text);
 
+// Extracted text as the parsers keep it: made valid UTF-8, then normalize_space.
+std::string clean_text(std::string text);
+
+// U+FFFD, what make_valid_utf8 puts in place of a bad byte.
+constexpr std::string_view kReplacementChar = "\xEF\xBF\xBD";
+
 // Code points in valid UTF-8.
 std::size_t utf8_length(std::string_view text) noexcept;
 
 // ASCII case-insensitive containment, for markers such as "Just a moment".
 bool contains_nocase(std::string_view haystack, std::string_view needle) noexcept;
+
+// ASCII case-insensitive equality.
+bool equals_nocase(std::string_view a, std::string_view b) noexcept;
+
+// ASCII letters of `text` lowered in place.
+void ascii_lower(std::string& text) noexcept;
 
 }  // namespace spojscore

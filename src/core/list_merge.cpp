@@ -8,7 +8,7 @@ namespace spojscore {
 bool ListMerger::add(int page_no, ListPage page) {
     if (ended_)
         throw Error(ErrorKind::Layout, "page " + std::to_string(page_no) + ": the list already ended (" +
-                                           crawl_stop_name(stop_) + ")");
+                                           crawl_stop_name(result_.stop) + ")");
     require_complete_page(page, page_no);
 
     CrawlStats& stats = result_.stats;
@@ -38,16 +38,15 @@ bool ListMerger::add(int page_no, ListPage page) {
     }
 
     if (page.rows.empty()) {
-        stop_ = CrawlStop::EmptyPage;
+        result_.stop = CrawlStop::EmptyPage;
     } else if (new_codes == 0) {
-        stop_ = CrawlStop::NoNewCodes;
+        result_.stop = CrawlStop::NoNewCodes;
     } else if (!page.has_next) {
-        stop_ = CrawlStop::LastPage;
+        result_.stop = CrawlStop::LastPage;
     } else {
         return true;
     }
     ended_ = true;
-    result_.stop = stop_;
     return false;
 }
 

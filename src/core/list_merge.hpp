@@ -18,13 +18,12 @@ public:
     bool add(int page_no, ListPage page);
 
     bool ended() const noexcept { return ended_; }
-    CrawlStop stop() const noexcept { return stop_; }
+    CrawlStop stop() const noexcept { return result_.stop; }
     CrawlResult& result() noexcept { return result_; }
 
 private:
     CrawlResult result_;
     std::unordered_map<std::string, std::size_t> index_;  // code -> position in rows
-    CrawlStop stop_ = CrawlStop::LastPage;
     bool ended_ = false;
 };
 

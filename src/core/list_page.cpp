@@ -5,7 +5,6 @@
 // for every other column.
 #include "list_page.hpp"
 
-#include <algorithm>
 #include <array>
 #include <climits>
 #include <cstdint>
@@ -20,8 +19,6 @@ namespace spojscore {
 namespace {
 
 using namespace html;
-
-constexpr const char* kReplacementChar = "\xEF\xBF\xBD";
 
 // A recorded node. Nodes are kept in document order, so a node's descendants are the
 // nodes after it up to its `end`.
@@ -49,11 +46,7 @@ struct Tables {
         return text;
     }
 
-    std::string cell_text(std::uint32_t index) const {
-        std::string text = raw_text(index);
-        make_valid_utf8(text);
-        return normalize_space(text);
-    }
+    std::string cell_text(std::uint32_t index) const { return clean_text(raw_text(index)); }
 
     template <typename F>
     void for_each_child(std::uint32_t index, F&& f) const {
@@ -211,10 +204,8 @@ private:
 
     // Captures nest with the elements, so the innermost open one is the last.
     void close_capture(Capture what) {
-        std::string text = std::move(captures_.back());
+        std::string text = clean_text(std::move(captures_.back()));
         captures_.pop_back();
-        make_valid_utf8(text);
-        text = normalize_space(text);
         switch (what) {
             case Capture::Title:
                 title_open_ = false;
@@ -457,17 +448,18 @@ ListPage parse_list_page(std::string_view body, std::string_view content_type) {
     page.has_next = scan.has_next;
     const PageScan::Table* chosen = nullptr;
     TableShape shape;
+    Column lacking = Column::Users;  // what the first table.problems misses, when none has both
     for (const auto& table : scan.tables) {
         shape = shape_of(t, table.node);
-        if (column_at(shape.column, Column::Users) >= 0 && column_at(shape.column, Column::Name) >= 0) {
+        const bool has_users = column_at(shape.column, Column::Users) >= 0;
+        if (&table == &scan.tables.front()) lacking = has_users ? Column::Name : Column::Users;
+        if (has_users && column_at(shape.column, Column::Name) >= 0) {
             chosen = &table;
             break;
         }
     }
     if (chosen == nullptr) {
         if (!scan.tables.empty()) {
-            const TableShape first = shape_of(t, scan.tables.front().node);
-            const Column lacking = column_at(first.column, Column::Users) < 0 ? Column::Users : Column::Name;
             page.detail = std::string("column \"") + column_label(lacking) + "\" not found";
         } else if (std::string reason = blocked_reason(scan.signals); !reason.empty()) {
             page.kind = PageKind::Blocked;
@@ -482,8 +474,8 @@ ListPage parse_list_page(std::string_view body, std::string_view content_type) {
     // Truncation rule: libxml2 closes open elements at end of input without a word, so
     // a body cut inside the table still yields a tidy table. The table counts as complete
     // only if a pager (a.pager_link, .navigation, .pagination) or the site footer
-    // (#footer, #footer-srl, "All Rights Reserved") starts after its end. Era A puts the
-    // pager above the table, so there the footer is what proves the end was reached.
+    // (#footer, #footer-srl, "All Rights Reserved") starts after its end. The 2014 layout
+    // puts the pager above the table, so there the footer is what proves the end was reached.
     page.table_complete = scan.last_marker > chosen->end;
 
     int data_rows = 0;

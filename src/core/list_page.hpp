@@ -31,7 +31,7 @@ struct ListPage {
     PageKind kind = PageKind::Unrecognised;
     Layout layout = Layout::Unknown;
     bool has_next = false;          // a "Next" pager link is present
-    bool table_complete = false;    // the table's end and the pager were seen (not truncated)
+    bool table_complete = false;    // a pager or the site footer follows the table (not truncated)
     std::vector<ProblemRow> rows;   // valid rows, in page order
     std::map<std::string, int> skipped;  // invalid rows skipped, by reason
     int invalid_utf8_names = 0;     // names that needed U+FFFD replacement

@@ -1,5 +1,5 @@
-// Reads one user profile page with libxml2's HTML parser and a single walk of the tree,
-// keyed on what STRUCTURE.md §4 names: div#user-profile-left (name, @handle, "World
+// Reads one user profile page with libxml2's HTML parser and a walk of the tree (parts of
+// it read again once found), keyed on what STRUCTURE.md §4 names: div#user-profile-left (name, @handle, "World
 // Rank: #N (P points)"), the dt/dd pairs "Problems solved" / "Solutions submitted",
 // and the first table after the "List of solved classical problems" heading, whose
 // cells link to /status/CODE,handle/. The "todo" table, wherever it sits, is never read.
@@ -9,6 +9,7 @@
 #include <charconv>
 #include <climits>
 
+#include "base_url.hpp"
 #include "error.hpp"
 #include "fetch.hpp"
 #include "html_dom.hpp"
@@ -30,7 +31,9 @@ bool is_heading(const xmlNode* node) noexcept {
 }
 
 // Whether a node is skipped by the walk's descent (as note_block_signals decides).
-bool opaque(const xmlNode* node) noexcept { return is_element(node, "script") || is_element(node, "style"); }
+bool opaque(const xmlNode* node) noexcept {
+    return node->type == XML_ELEMENT_NODE && is_raw_text_element(reinterpret_cast<const char*>(node->name));
+}
 
 // Walk position of the last node of `node`'s subtree, `node` being at `position`,
 // counted as the main walk counts (script and style children not visited).
@@ -97,11 +100,10 @@ ProfileScan scan_profile(const xmlNode* root) {
     while (node != nullptr) {
         ++position;
         bool descend = node->type == XML_ELEMENT_NODE;
-        if (is_site_footer(node, {})) {
-            scan.last_marker = position;
-        } else if (node->type == XML_ELEMENT_NODE) {
-            const std::string id = attribute(node, "id");
-            if (is_site_footer(node, id)) scan.last_marker = position;
+        std::string id_storage;
+        const std::string_view id = descend ? attribute_view(node, "id", id_storage) : std::string_view();
+        if (is_site_footer(node, id)) scan.last_marker = position;
+        if (node->type == XML_ELEMENT_NODE) {
             if (id == "user-profile-left" && scan.left == nullptr) {
                 scan.left = node;
                 scan.left_position = position;
@@ -172,7 +174,7 @@ void read_left(const xmlNode* left, ProfilePage& page) {
             const std::string text = cell_text(n);
             if (text.size() > 1 && text.front() == '@') {
                 page.handle = text.substr(1);
-                for (char& c : page.handle) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+                ascii_lower(page.handle);
             }
         } else if (is_element(n, "p") && !page.world_rank && !page.points) {
             read_world_rank(cell_text(n), page);
@@ -191,10 +193,6 @@ std::vector<const xmlNode*> rows_of(const xmlNode* table) {
         }
     }
     return rows;
-}
-
-bool equals_nocase(std::string_view a, std::string_view b) noexcept {
-    return a.size() == b.size() && contains_nocase(a, b);
 }
 
 // The code of a cell's /status/CODE,handle/ link (for this handle), or "" when the
@@ -255,9 +253,12 @@ std::string escape_handle(std::string_view handle) {
     return out;
 }
 
+// How messages name the page: profile of "handle".
+std::string profile_who(std::string_view handle) { return "profile of \"" + std::string(handle) + "\""; }
+
 // A fetcher message ("page 1: HTTP 500 from URL") reworded for a profile.
 std::string profile_message(const std::string& message, std::string_view handle) {
-    const std::string who = "profile of \"" + std::string(handle) + "\"";
+    const std::string who = profile_who(handle);
     if (message.rfind("page 1: ", 0) == 0) return who + ": " + message.substr(8);
     if (const std::size_t at = message.find("fetching page 1"); at != std::string::npos)
         return message.substr(0, at) + "fetching the " + who + message.substr(at + 15);
@@ -324,13 +325,11 @@ void require_valid_handle(std::string_view handle) {
 
 std::string profile_url(std::string_view base_url, std::string_view handle) {
     require_valid_handle(handle);
-    while (!base_url.empty() && base_url.back() == '/') base_url.remove_suffix(1);
-    return std::string(base_url) + "/users/" + std::string(handle) + "/";
+    return std::string(site_root(base_url)) + "/users/" + std::string(handle) + "/";
 }
 
 ProfilePage fetch_profile(const FetchOptions& options, std::string_view handle) {
-    require_valid_handle(handle);
-    const std::string url = profile_url(options.base_url, handle);
+    const std::string url = profile_url(options.base_url, handle);  // rejects a bad handle first
     FetchedPage fetched;
     {
         Fetcher fetcher(options);  // validates options, base URL included, before any request
@@ -345,7 +344,7 @@ ProfilePage fetch_profile(const FetchOptions& options, std::string_view handle) 
     if (page.kind == ProfileKind::UnknownHandle)
         throw Error(ErrorKind::InvalidArgument,
                     "unknown SPOJ user \"" + std::string(handle) + "\" (no profile at " + url + ")");
-    const std::string who = "profile of \"" + std::string(handle) + "\"";
+    const std::string who = profile_who(handle);
     require_profile(page, who, url);
     if (page.handle != handle)
         throw Error(ErrorKind::Layout, who + ": " + url + " shows the profile of \"" + page.handle + "\"");

@@ -1,5 +1,5 @@
 // The per-field rules of a list-page row (RELIABILITY b1.5), kept apart from the
-// tree walk so that tests and fuzzers can hit them directly. Inputs are cell texts
+// parsers so that tests and fuzzers can hit them directly. Inputs are cell texts
 // already passed through normalize_space().
 #pragma once
 #include <cstdint>
