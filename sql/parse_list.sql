@@ -84,3 +84,28 @@ DROP ROLE regress_spoj_reader;
 SELECT xmlparse(document '<a><b/></a>');
 SELECT xmlparse(document '<a>');
 DROP EXTENSION spojscore;
+
+-- A database that is not UTF8: the page is converted to UTF-8 for the parser and the names
+-- back (an empty text and SQL_ASCII included, where there is nothing to convert).
+\set regress_db :DBNAME
+CREATE DATABASE regress_spoj_ascii ENCODING 'SQL_ASCII' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0;
+CREATE DATABASE regress_spoj_latin1 ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0;
+\c regress_spoj_ascii
+SET client_encoding TO 'UTF8';
+CREATE EXTENSION spojscore;
+SELECT * FROM spoj_parse_list('');
+\echo :LAST_ERROR_SQLSTATE
+SELECT code, name, users FROM spoj_parse_list('<table class="problems"><tr><th>NAME</th><th>USERS</th></tr>'
+  || '<tr><td><a href="/problems/ABC/">Caf&eacute;</a></td><td><a href="/ranks/ABC/">7</a></td></tr></table>'
+  || '<div id="footer"></div>');
+\c regress_spoj_latin1
+SET client_encoding TO 'UTF8';
+CREATE EXTENSION spojscore;
+SELECT * FROM spoj_parse_list('');
+\echo :LAST_ERROR_SQLSTATE
+SELECT code, name, users FROM spoj_parse_list('<table class="problems"><tr><th>NAME</th><th>USERS</th></tr>'
+  || '<tr><td><a href="/problems/ABC/">Café</a></td><td><a href="/ranks/ABC/">7</a></td></tr></table>'
+  || '<div id="footer"></div>');
+\c :regress_db
+DROP DATABASE regress_spoj_ascii;
+DROP DATABASE regress_spoj_latin1;

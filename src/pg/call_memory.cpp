@@ -32,7 +32,10 @@ Utf8Arg utf8_arg(text* t) {
     const char* data = VARDATA_ANY(t);
     const int len = VARSIZE_ANY_EXHDR(t);
     if (GetDatabaseEncoding() == PG_UTF8) return {data, static_cast<size_t>(len)};
+    // pg_server_to_any hands back its input, which has no terminating NUL, when there is
+    // nothing to convert (an empty text, a SQL_ASCII database).
     const char* converted = pg_server_to_any(data, len, PG_UTF8);
+    if (converted == data) return {data, static_cast<size_t>(len)};
     return {converted, std::strlen(converted)};
 }
 
