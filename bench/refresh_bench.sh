@@ -9,8 +9,9 @@
 #   full-0ms       4,000 problems (80 pages) into an empty table, 0 ms latency, 2 connections
 #   full-100ms     the same at 100 ms latency (2 connections, then 4)
 #   bump-5%        a second refresh of the full-0ms database with every 20th problem's users + 1
-#   no-change      the same list again
+#   no-change      the same list again (no-change-2: once more)
 #   big-0ms        100,000 problems (2,000 pages) into an empty table, 0 ms
+#   big-no-change  the same 100,000 again
 #   fetch-only     _spoj_fetch() alone (fetch + parse, nothing applied) for 4,000 and 100,000
 # and prints, per run: wall time (clock_timestamp() around the call, and the summary's own
 # duration), backend CPU (utime+stime from /proc/self/stat, 100 Hz ticks, so ±10 ms), the
@@ -27,9 +28,8 @@ export SPOJ_TEST_PORT=${SPOJ_TEST_PORT:-54360}
 . test/lib/common.sh
 
 work=$(mktemp -d /tmp/spojscore-bench-run.XXXXXX)
-fix_pid=
 cleanup() {
-  [ -n "$fix_pid" ] && kill "$fix_pid" 2>/dev/null || true
+  stop_spojfix
   test/pg-cluster stop || true
   rm -rf "$work" "$SPOJ_TEST_DIR/data"
 }
@@ -40,11 +40,9 @@ test/pg-cluster stop 2>/dev/null || true
 rm -rf "$SPOJ_TEST_DIR/data"
 test/pg-cluster start >/dev/null
 
-/usr/bin/python3 test/fixture/spojfix.py --port-file "$work/port" --idle-exit 900 >"$work/fix.log" 2>&1 &
-fix_pid=$!
-for _ in $(seq 50); do [ -s "$work/port" ] && break; sleep 0.1; done
-[ -s "$work/port" ] || { echo "fixture server did not start" >&2; exit 1; }
-url="http://127.0.0.1:$(cat "$work/port")"
+start_spojfix "$work" 900 >&2 || exit 1
+fix_pid=$SPOJFIX_PID
+url=$SPOJFIX_URL
 
 psql_() { test/pg-cluster psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 psql_ -d postgres >/dev/null <<'SQL'

@@ -23,27 +23,18 @@ cd "$SPOJ_ROOT" || exit 1
 
 work=${SPOJ_VALGRIND_DIR:-/tmp/spojscore-valgrind}
 supp=$SPOJ_ROOT/test/valgrind.supp
-fixture_pid=
-cleanup() {
-  if [ -n "$fixture_pid" ]; then kill "$fixture_pid" 2>/dev/null; wait "$fixture_pid" 2>/dev/null; fi
-}
-trap cleanup EXIT
+trap stop_spojfix EXIT
 
 command -v valgrind >/dev/null || { echo "valgrind is not installed (apt-get install valgrind)"; exit 2; }
 [ -f "$("$PG_BIN/pg_config" --pkglibdir)/spojscore.so" ] || { echo "spojscore is not installed (make install)"; exit 2; }
 
-rm -rf "$work"; mkdir -p "$work/fixture"
-cp test/fixture/spojfix.py test/fixture/spojgen.py "$work/fixture/"
+rm -rf "$work"; mkdir -p "$work"
 cp "$supp" "$work/valgrind.supp"
 [ "$(id -u)" -eq 0 ] && chown -R postgres: "$work"
 
 log "valgrind: fault server"
-/usr/bin/python3 "$work/fixture/spojfix.py" --port-file "$work/fixture.port" --idle-exit 900 \
-  >"$work/fixture.log" 2>&1 &
-fixture_pid=$!
-for _ in $(seq 1 100); do [ -s "$work/fixture.port" ] && break; sleep 0.1; done
-[ -s "$work/fixture.port" ] || { cat "$work/fixture.log"; echo "the fault server did not start"; exit 1; }
-url=http://127.0.0.1:$(tr -d '[:space:]' <"$work/fixture.port")/s
+start_spojfix "$work" 900 || exit 1
+url=$SPOJFIX_URL/s
 echo "fixture: $url"
 
 log "valgrind: initdb $work/data"

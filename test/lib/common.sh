@@ -1,4 +1,5 @@
-# Shared by test/run-all, test/pg-cluster and the demo: paths, the postgres user, deps.
+# Shared by the test scripts, the demo and bench/refresh_bench.sh: paths, the postgres user,
+# deps, the loopback fault server.
 # shellcheck shell=bash
 SPOJ_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
@@ -29,4 +30,28 @@ ensure_packages() {
 # Runs a command as the cluster's owner: postgres when we are root, else ourselves.
 as_pg() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# Starts the loopback SPOJ stand-in (test/fixture/spojfix.py) in the background, run as the
+# caller: start_spojfix DIR [IDLE_EXIT_SECONDS]. Writes DIR/spojfix.port and DIR/spojfix.log,
+# sets SPOJFIX_PID and SPOJFIX_URL (http://127.0.0.1:PORT); prints the log and returns 1 when
+# the server has not started within 10 s.
+start_spojfix() {
+  local dir=$1 idle=${2:-900} _
+  rm -f "$dir/spojfix.port"
+  /usr/bin/python3 -B "$SPOJ_ROOT/test/fixture/spojfix.py" --port-file "$dir/spojfix.port" \
+    --idle-exit "$idle" >"$dir/spojfix.log" 2>&1 &
+  SPOJFIX_PID=$!
+  for _ in $(seq 100); do [ -s "$dir/spojfix.port" ] && break; sleep 0.1; done
+  if [ ! -s "$dir/spojfix.port" ]; then
+    cat "$dir/spojfix.log"; echo "the fault server did not start"
+    return 1
+  fi
+  SPOJFIX_URL="http://127.0.0.1:$(tr -d '[:space:]' <"$dir/spojfix.port")"
+}
+
+stop_spojfix() {
+  if [ -n "${SPOJFIX_PID:-}" ]; then kill "$SPOJFIX_PID" 2>/dev/null; wait "$SPOJFIX_PID" 2>/dev/null; fi
+  SPOJFIX_PID=
+  return 0
 }
