@@ -8,6 +8,22 @@ extern "C" {
 }
 
 namespace spojscore::pg {
+namespace {
+
+int sqlstate_of(ErrorKind kind) noexcept {
+    switch (kind) {
+        case ErrorKind::InvalidArgument: return ERRCODE_INVALID_PARAMETER_VALUE;
+        case ErrorKind::Network: return ERRCODE_CONNECTION_FAILURE;
+        case ErrorKind::Layout: return ERRCODE_DATA_EXCEPTION;
+        case ErrorKind::SizeLimit: return ERRCODE_PROGRAM_LIMIT_EXCEEDED;
+        case ErrorKind::Busy: return ERRCODE_LOCK_NOT_AVAILABLE;
+        case ErrorKind::Cancelled: return ERRCODE_QUERY_CANCELED;
+        case ErrorKind::Internal: return ERRCODE_INTERNAL_ERROR;
+    }
+    return ERRCODE_INTERNAL_ERROR;
+}
+
+}  // namespace
 
 void set_failure(CoreFailure& failure, ErrorKind kind, const char* message) noexcept {
     failure.failed = true;
@@ -22,18 +38,6 @@ void set_out_of_memory(CoreFailure& failure) noexcept {
     failure.out_of_memory = true;
 }
 
-int sqlstate_of(ErrorKind kind) noexcept {
-    switch (kind) {
-        case ErrorKind::InvalidArgument: return ERRCODE_INVALID_PARAMETER_VALUE;
-        case ErrorKind::Network: return ERRCODE_CONNECTION_FAILURE;
-        case ErrorKind::Layout: return ERRCODE_DATA_EXCEPTION;
-        case ErrorKind::SizeLimit: return ERRCODE_PROGRAM_LIMIT_EXCEEDED;
-        case ErrorKind::Busy: return ERRCODE_LOCK_NOT_AVAILABLE;
-        case ErrorKind::Cancelled: return ERRCODE_QUERY_CANCELED;
-        case ErrorKind::Internal: return ERRCODE_INTERNAL_ERROR;
-    }
-    return ERRCODE_INTERNAL_ERROR;
-}
 
 void raise_failure(const CoreFailure& failure) {
     if (failure.out_of_memory)

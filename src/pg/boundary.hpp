@@ -33,8 +33,6 @@ void set_out_of_memory(CoreFailure& failure) noexcept;
 // PostgreSQL raise its own cancel/timeout/terminate error.
 [[noreturn]] void raise_failure(const CoreFailure& failure);
 
-int sqlstate_of(ErrorKind kind) noexcept;
-
 template <typename Fn>
 void run_core(CoreFailure& failure, Fn&& fn) noexcept {
     failure.failed = false;

@@ -5,6 +5,7 @@
 #include "pg/boundary.hpp"
 
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 extern "C" {
@@ -29,15 +30,8 @@ namespace {
 using spojscore::pg::MallocOwner;
 using spojscore::pg::PackedRow;
 
-struct RunCounters {
-    int pages, requests, rows_seen, duplicates, invalid, retries, invalid_utf8_names;
-    int64 bytes;
-};
-
-void take_counters(const spojscore::CrawlStats& s, RunCounters& out) {
-    out = RunCounters{s.pages, s.requests, s.rows_seen, s.duplicates, s.invalid, s.retries, s.invalid_utf8_names,
-                      s.bytes};
-}
+// The crawl's counters are kept across the boundary as they are: nothing to destroy.
+static_assert(std::is_trivially_destructible_v<spojscore::CrawlStats>);
 
 void require_utf8_database() {
     if (GetDatabaseEncoding() != PG_UTF8)
@@ -59,7 +53,7 @@ Datum* datums(size_t n) { return static_cast<Datum*>(palloc(sizeof(Datum) * (n +
 // and arrays before heap_form_tuple copies them into the tuple: those intermediate
 // copies live in a scratch context dropped at the end, and the packed block is released
 // as soon as the arrays exist, so a large list is held about once, not four times.
-Datum fetch_result(FunctionCallInfo fcinfo, MallocOwner* owner, const RunCounters& c) {
+Datum fetch_result(FunctionCallInfo fcinfo, MallocOwner* owner, const spojscore::CrawlStats& c) {
     TupleDesc tupdesc;
     if (get_call_result_type(fcinfo, nullptr, &tupdesc) != TYPEFUNC_COMPOSITE)
         ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED), errmsg("spojscore: composite result expected")));
@@ -114,12 +108,12 @@ SPOJ_FUNCTION(spoj_fetch) {
     require_utf8_database();
     const spojscore::pg::Settings s = spojscore::pg::settings;
     MallocOwner* owner = spojscore::pg::new_malloc_owner();
-    RunCounters counters;
+    spojscore::CrawlStats counters;  // plain data: safe to keep across the boundary
     SPOJ_CORE({
         const spojscore::FetchOptions o = spojscore::pg::fetch_options(s);
         spojscore::CrawlResult result = spojscore::crawl_classical(o);
         spojscore::require_full_list(result, o.max_pages);
-        take_counters(result.stats, counters);
+        counters = result.stats;
         spojscore::pg::pack_rows(result.rows, *owner);
     });
     PG_RETURN_DATUM(fetch_result(fcinfo, owner, counters));
@@ -144,12 +138,12 @@ SPOJ_FUNCTION(spoj_parse_pages) {
         lengths[i] = VARSIZE_ANY_EXHDR(t);
     }
     MallocOwner* owner = spojscore::pg::new_malloc_owner();
-    RunCounters counters;
+    spojscore::CrawlStats counters;  // plain data: safe to keep across the boundary
     SPOJ_CORE({
         std::vector<std::string_view> pages;
         for (int i = 0; i < count; ++i) pages.emplace_back(bodies[i], static_cast<size_t>(lengths[i]));
         spojscore::CrawlResult result = spojscore::merge_pages(pages, spojscore::pg::interrupt_pending);
-        take_counters(result.stats, counters);
+        counters = result.stats;
         spojscore::pg::pack_rows(result.rows, *owner);
     });
     PG_RETURN_DATUM(fetch_result(fcinfo, owner, counters));
