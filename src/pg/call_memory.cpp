@@ -2,9 +2,12 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <new>
 
 extern "C" {
+#include "funcapi.h"
 #include "mb/pg_wchar.h"
+#include "utils/builtins.h"
 #include "utils/memutils.h"
 }
 
@@ -13,6 +16,13 @@ namespace spojscore::pg {
 void release_block(MallocOwner* owner) noexcept {
     std::free(owner->block);
     owner->block = nullptr;
+}
+
+void* owned_malloc(MallocOwner& owner, size_t bytes) {
+    void* block = std::malloc(bytes);
+    if (block == nullptr) throw std::bad_alloc();
+    owner.block = block;
+    return block;
 }
 
 namespace {
@@ -37,6 +47,17 @@ Utf8Arg utf8_arg(text* t) {
     const char* converted = pg_server_to_any(data, len, PG_UTF8);
     if (converted == data) return {data, static_cast<size_t>(len)};
     return {converted, std::strlen(converted)};
+}
+
+Datum utf8_text_datum(const char* utf8) {
+    return CStringGetTextDatum(pg_any_to_server(utf8, static_cast<int>(std::strlen(utf8)), PG_UTF8));
+}
+
+TupleDesc composite_result_type(FunctionCallInfo fcinfo) {
+    TupleDesc tupdesc;
+    if (get_call_result_type(fcinfo, nullptr, &tupdesc) != TYPEFUNC_COMPOSITE)
+        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED), errmsg("spojscore: composite result expected")));
+    return BlessTupleDesc(tupdesc);
 }
 
 }  // namespace spojscore::pg

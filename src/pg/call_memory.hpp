@@ -1,8 +1,12 @@
 // Memory and arguments that cross from PostgreSQL into core and back within one SQL call.
 #pragma once
+#include <cstring>
+#include <string>
 
 extern "C" {
 #include "postgres.h"
+#include "fmgr.h"
+#include "access/tupdesc.h"
 }
 
 namespace spojscore::pg {
@@ -16,6 +20,20 @@ struct MallocOwner {
 MallocOwner* new_malloc_owner();
 void release_block(MallocOwner* owner) noexcept;
 
+// Inside SPOJ_CORE: malloc's `bytes` as the owner's block; throws std::bad_alloc.
+void* owned_malloc(MallocOwner& owner, size_t bytes);
+
+// Lays NUL-terminated copies of strings one after another from `at` on.
+struct StringCursor {
+    char* at;
+    const char* put(const std::string& s) noexcept {
+        char* out = at;
+        std::memcpy(out, s.c_str(), s.size() + 1);
+        at += s.size() + 1;
+        return out;
+    }
+};
+
 // The bytes of a text argument as UTF-8 (converted when the database encoding is not):
 // core always reads pages as UTF-8, whatever their <meta> said before they became text.
 struct Utf8Arg {
@@ -23,5 +41,11 @@ struct Utf8Arg {
     size_t len;
 };
 Utf8Arg utf8_arg(text* t);
+
+// A text datum in the database encoding from core's UTF-8.
+Datum utf8_text_datum(const char* utf8);
+
+// The call's composite result type, blessed for heap_form_tuple.
+TupleDesc composite_result_type(FunctionCallInfo fcinfo);
 
 }  // namespace spojscore::pg

@@ -54,10 +54,7 @@ Datum* datums(size_t n) { return static_cast<Datum*>(palloc(sizeof(Datum) * (n +
 // copies live in a scratch context dropped at the end, and the packed block is released
 // as soon as the arrays exist, so a large list is held about once, not four times.
 Datum fetch_result(FunctionCallInfo fcinfo, MallocOwner* owner, const spojscore::CrawlStats& c) {
-    TupleDesc tupdesc;
-    if (get_call_result_type(fcinfo, nullptr, &tupdesc) != TYPEFUNC_COMPOSITE)
-        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED), errmsg("spojscore: composite result expected")));
-    tupdesc = BlessTupleDesc(tupdesc);
+    TupleDesc tupdesc = spojscore::pg::composite_result_type(fcinfo);
 
     MemoryContext scratch = AllocSetContextCreate(CurrentMemoryContext, "spojscore result", ALLOCSET_DEFAULT_SIZES);
     MemoryContext caller = MemoryContextSwitchTo(scratch);

@@ -2,12 +2,10 @@
 #include "pg/boundary.hpp"
 
 #include <cstdio>
-#include <cstring>
 #include <string>
 
 extern "C" {
 #include "funcapi.h"
-#include "mb/pg_wchar.h"
 #include "utils/builtins.h"
 #include "utils/tuplestore.h"
 }
@@ -67,8 +65,8 @@ SPOJ_FUNCTION(spoj_parse_list) {
         Datum values[6];
         bool nulls[6] = {false, false, false, false, false, !row.has_quality};
         values[0] = Int32GetDatum(static_cast<int32>(row.spoj_id));
-        values[1] = CStringGetTextDatum(pg_any_to_server(row.code, std::strlen(row.code), PG_UTF8));
-        values[2] = CStringGetTextDatum(pg_any_to_server(row.name, std::strlen(row.name), PG_UTF8));
+        values[1] = spojscore::pg::utf8_text_datum(row.code);
+        values[2] = spojscore::pg::utf8_text_datum(row.name);
         values[3] = Int32GetDatum(static_cast<int32>(row.users));
         values[4] = Float8GetDatum(row.acc_rate);
         values[5] = Int32GetDatum(static_cast<int32>(row.quality));

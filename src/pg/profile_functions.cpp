@@ -2,16 +2,12 @@
 // _spoj_fetch_profile(handle) fetches <base_url>/users/<handle>/. Applying them is SQL.
 #include "pg/boundary.hpp"
 
-#include <cstdlib>
-#include <cstring>
-#include <new>
 #include <string>
 
 extern "C" {
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
 #include "funcapi.h"
-#include "mb/pg_wchar.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 }
@@ -37,20 +33,12 @@ struct PackedProfile {
 void pack_profile(const spojscore::ProfilePage& p, PackedProfile& out, spojscore::pg::MallocOwner& owner) {
     std::size_t bytes = p.handle.size() + p.full_name.size() + 2 + p.solved.size() * sizeof(char*);
     for (const std::string& c : p.solved) bytes += c.size() + 1;
-    char* block = static_cast<char*>(std::malloc(bytes));
-    if (block == nullptr) throw std::bad_alloc();
-    owner.block = block;
+    char* block = static_cast<char*>(spojscore::pg::owned_malloc(owner, bytes));
     out.code = reinterpret_cast<const char**>(block);
-    char* strings = block + p.solved.size() * sizeof(char*);
-    auto copy = [&strings](const std::string& s) {
-        char* at = strings;
-        std::memcpy(at, s.c_str(), s.size() + 1);
-        strings += s.size() + 1;
-        return at;
-    };
-    for (std::size_t i = 0; i < p.solved.size(); ++i) out.code[i] = copy(p.solved[i]);
-    out.handle = copy(p.handle);
-    out.full_name = copy(p.full_name);
+    spojscore::pg::StringCursor strings{block + p.solved.size() * sizeof(char*)};
+    for (std::size_t i = 0; i < p.solved.size(); ++i) out.code[i] = strings.put(p.solved[i]);
+    out.handle = strings.put(p.handle);
+    out.full_name = strings.put(p.full_name);
     out.codes = static_cast<int32>(p.solved.size());
     out.has_rank = p.world_rank.has_value();
     out.rank = p.world_rank.value_or(0);
@@ -63,15 +51,12 @@ void pack_profile(const spojscore::ProfilePage& p, PackedProfile& out, spojscore
 }
 
 Datum profile_datum(FunctionCallInfo fcinfo, const PackedProfile& p) {
-    TupleDesc tupdesc;
-    if (get_call_result_type(fcinfo, nullptr, &tupdesc) != TYPEFUNC_COMPOSITE)
-        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED), errmsg("spojscore: composite result expected")));
-    tupdesc = BlessTupleDesc(tupdesc);
+    TupleDesc tupdesc = spojscore::pg::composite_result_type(fcinfo);
     Datum* codes = static_cast<Datum*>(palloc(sizeof(Datum) * (p.codes + 1)));
     for (int i = 0; i < p.codes; ++i) codes[i] = CStringGetTextDatum(p.code[i]);
     Datum values[7] = {
-        CStringGetTextDatum(pg_any_to_server(p.handle, std::strlen(p.handle), PG_UTF8)),
-        CStringGetTextDatum(pg_any_to_server(p.full_name, std::strlen(p.full_name), PG_UTF8)),
+        spojscore::pg::utf8_text_datum(p.handle),
+        spojscore::pg::utf8_text_datum(p.full_name),
         Int64GetDatum(p.rank),
         Float8GetDatum(p.points),
         Int32GetDatum(p.solved_count),
