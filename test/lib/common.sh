@@ -12,10 +12,12 @@ APT_PACKAGES=(postgresql-15 postgresql-server-dev-15 postgresql-15-cron libcurl4
 
 log() { printf '\n==> %s\n' "$*"; }
 
-# Installs whatever of APT_PACKAGES is missing (root only; otherwise says what to install).
+# Installs whatever of the named packages (default: APT_PACKAGES) is missing (root only;
+# otherwise says what to install).
 ensure_packages() {
   local missing=() p
-  for p in "${APT_PACKAGES[@]}"; do
+  [ $# -gt 0 ] || set -- "${APT_PACKAGES[@]}"
+  for p in "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
