@@ -23,10 +23,7 @@ using namespace fetchtest;
 
 namespace {
 
-class Crawl : public ::testing::Test {
-protected:
-    void SetUp() override { spojfix::reset(); }
-};
+class Crawl : public FixtureTest {};
 
 Error crawl_error(const FetchOptions& o) {
     return thrown([&] { spojscore::crawl_classical(o); });

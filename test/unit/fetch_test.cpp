@@ -36,10 +36,7 @@ Error fetch_error(const std::string& segment, FetchOptions o, int* requests = nu
 
 Error fetch_error(const std::string& segment) { return fetch_error(segment, options(segment)); }
 
-class Fetch : public ::testing::Test {
-protected:
-    void SetUp() override { spojfix::reset(); }
-};
+class Fetch : public FixtureTest {};
 
 }  // namespace
 

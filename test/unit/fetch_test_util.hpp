@@ -1,5 +1,5 @@
-// Shared by the fetch and crawl tests: options aimed at a spojfix scenario, error capture,
-// a stopwatch.
+// Shared by the fetch, crawl and profile-fetch tests: options aimed at a spojfix scenario,
+// a fixture that resets the server's counters, error capture, a stopwatch.
 #pragma once
 #include <gtest/gtest.h>
 
@@ -15,6 +15,12 @@ namespace fetchtest {
 
 using spojscore::Error;
 using spojscore::ErrorKind;
+
+// Each test starts with the fault server's request counters at zero.
+class FixtureTest : public ::testing::Test {
+protected:
+    void SetUp() override { spojfix::reset(); }
+};
 
 // Short limits so that every fault test ends in a few seconds.
 inline spojscore::FetchOptions options(const std::string& segment) {

@@ -16,14 +16,9 @@ using spojscore::FetchOptions;
 using spojscore::ProfileKind;
 using spojscore::ProfilePage;
 using namespace fetchtest;
+using spojscore::test::joined;
 
 namespace {
-
-std::string joined(const std::vector<std::string>& codes) {
-    std::string out;
-    for (const auto& c : codes) out += (out.empty() ? "" : " ") + c;
-    return out;
-}
 
 std::string url(const std::string& segment, const std::string& handle) {
     return spojfix::base(segment) + "/users/" + handle + "/";
@@ -33,10 +28,7 @@ Error profile_error(const std::string& segment, const std::string& handle = "kos
     return thrown([&] { fetch_profile(options(segment), handle); });
 }
 
-class ProfileFetch : public ::testing::Test {
-protected:
-    void SetUp() override { spojfix::reset(); }
-};
+class ProfileFetch : public FixtureTest {};
 
 TEST_F(ProfileFetch, OkProfileMatchesTheGenerator) {
     const ProfilePage page = fetch_profile(options("ok"), "kosaksi");

@@ -18,12 +18,7 @@ namespace {
 
 using test::generate_profile;
 using test::GeneratedProfile;
-
-std::string joined(const std::vector<std::string>& codes) {
-    std::string out;
-    for (const auto& c : codes) out += (out.empty() ? "" : " ") + c;
-    return out;
-}
+using test::joined;
 
 // Every field against profile-expected.tsv; returns the parsed page.
 ProfilePage expect_matches(const GeneratedProfile& gen, std::string_view content_type = "text/html") {

@@ -35,4 +35,11 @@ std::string generate_unknown_user(const std::string& handle);
 // Rows in expected.tsv's format: id, code, name, users, acc_rate (%.2f), quality.
 std::string rows_tsv(const std::vector<ProblemRow>& rows);
 
+// Codes joined with single spaces, as profile-expected.tsv lists them.
+inline std::string joined(const std::vector<std::string>& codes) {
+    std::string out;
+    for (const auto& c : codes) out += (out.empty() ? "" : " ") + c;
+    return out;
+}
+
 }  // namespace spojscore::test
