@@ -52,8 +52,11 @@ start_spojfix() {
   SPOJFIX_URL="http://127.0.0.1:$(tr -d '[:space:]' <"$dir/spojfix.port")"
 }
 
+# Safe under set -e (the killed server's status is not an error) and when nothing runs.
 stop_spojfix() {
-  if [ -n "${SPOJFIX_PID:-}" ]; then kill "$SPOJFIX_PID" 2>/dev/null; wait "$SPOJFIX_PID" 2>/dev/null; fi
+  if [ -n "${SPOJFIX_PID:-}" ]; then
+    kill "$SPOJFIX_PID" 2>/dev/null || true
+    wait "$SPOJFIX_PID" 2>/dev/null || true
+  fi
   SPOJFIX_PID=
-  return 0
 }
