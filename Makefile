@@ -3,7 +3,15 @@ EXTENSION = spojscore
 MODULE_big = spojscore
 EXTVERSION = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" $(EXTENSION).control)
 
-DATA = $(wildcard $(EXTENSION)--*.sql)
+# Released scripts are committed and never edited. The scripts of the version under
+# development are built: its install script from the modules in src/sql (in this order:
+# later modules use earlier ones), its upgrade step from a hand-written head and tail
+# around the code modules re-created with CREATE OR REPLACE (docs/releasing.md).
+SQL_MODULES = guard scoring tables refresh users scheduling status privileges
+SQL_CODE = scoring refresh users scheduling status
+PREV_VERSION = 0.1.0
+DATA = $(EXTENSION)--0.1.0.sql
+DATA_built = $(EXTENSION)--$(EXTVERSION).sql $(EXTENSION)--$(PREV_VERSION)--$(EXTVERSION).sql
 CORE_SOURCES = $(wildcard src/core/*.cpp)
 PG_SOURCES = $(wildcard src/pg/*.cpp)
 OBJS = $(CORE_SOURCES:.cpp=.o) $(PG_SOURCES:.cpp=.o)
@@ -28,5 +36,14 @@ include $(PGXS)
 
 # PGXS compiles C++ a second time with clang for JIT bitcode, without PG_CXXFLAGS.
 override BITCODE_CXXFLAGS += -std=c++17
+
+$(EXTENSION)--$(EXTVERSION).sql: $(foreach m,$(SQL_MODULES),src/sql/$(m).sql)
+	cat $^ > $@
+
+UPGRADE_PARTS = src/sql/upgrade/$(PREV_VERSION)--$(EXTVERSION).head.sql \
+	$(foreach m,$(SQL_CODE),src/sql/$(m).sql) src/sql/upgrade/$(PREV_VERSION)--$(EXTVERSION).tail.sql
+$(EXTENSION)--$(PREV_VERSION)--$(EXTVERSION).sql: $(UPGRADE_PARTS)
+	{ cat $(word 1,$^); sed -E 's/^CREATE (FUNCTION|PROCEDURE) /CREATE OR REPLACE \1 /' \
+	    $(filter-out $(word 1,$^) $(lastword $^),$^); cat $(lastword $^); } > $@
 
 -include $(OBJS:.o=.d)

@@ -4,6 +4,6 @@
 
 namespace spojscore {
 
-inline constexpr char kVersion[] = "0.1.0";
+inline constexpr char kVersion[] = "0.2.0";
 
 }  // namespace spojscore

@@ -1,0 +1,235 @@
+---------------------------------------------------------------------------------------
+-- Internal pieces (not for PUBLIC).
+
+CREATE FUNCTION @extschema@._spoj_fetch()
+RETURNS @extschema@.spoj_fetch_result
+AS 'MODULE_PATHNAME', 'spoj_fetch'
+LANGUAGE C VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION @extschema@._spoj_parse_pages(pages pg_catalog.text[])
+RETURNS @extschema@.spoj_fetch_result
+AS 'MODULE_PATHNAME', 'spoj_parse_pages'
+LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION @extschema@._spoj_caller_is_superuser()
+RETURNS pg_catalog.bool
+AS 'MODULE_PATHNAME', 'spoj_caller_is_superuser'
+LANGUAGE C STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION @extschema@._spoj_setting(name pg_catalog.text)
+RETURNS pg_catalog.text
+AS 'MODULE_PATHNAME', 'spoj_setting'
+LANGUAGE C STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp;
+
+-- Validates a fetched set against what is stored, then applies it in one statement:
+-- new rows inserted, changed rows updated, vanished rows marked, history appended,
+-- the run recorded. Runs inside the caller's transaction and advisory lock.
+CREATE FUNCTION @extschema@._spoj_apply(f @extschema@.spoj_fetch_result, force boolean,
+                                        source text, started timestamptz)
+RETURNS TABLE (run_id bigint, pages integer, rows_seen integer, inserted integer, updated integer,
+               unchanged integer, marked_missing integer, duration interval)
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  n_new integer := coalesce(cardinality(f.codes), 0);
+  n_present bigint;
+  min_rows integer := @extschema@._spoj_setting('spojscore.min_rows')::integer;
+  min_ratio float8 := @extschema@._spoj_setting('spojscore.min_rows_ratio')::float8;
+  max_invalid float8 := @extschema@._spoj_setting('spojscore.max_invalid_ratio')::float8;
+  retention integer := @extschema@._spoj_setting('spojscore.history_retention_days')::integer;
+  n_inserted integer;
+  n_updated integer;
+  n_missing integer;
+  new_run bigint;
+BEGIN
+  IF f.invalid_rows > max_invalid * (f.rows_seen + f.invalid_rows) THEN
+    RAISE EXCEPTION 'spojscore: % of % rows were invalid, more than spojscore.max_invalid_ratio (%); refusing to apply',
+      f.invalid_rows, f.rows_seen + f.invalid_rows, max_invalid USING ERRCODE = 'data_exception';
+  END IF;
+  IF f.duplicates > 0.05 * f.rows_seen THEN
+    RAISE EXCEPTION 'spojscore: % duplicate rows in % (pagination is not advancing); refusing to apply',
+      f.duplicates, f.rows_seen USING ERRCODE = 'data_exception';
+  END IF;
+  SELECT count(*) INTO n_present FROM @extschema@.spoj_problems p WHERE p.missing_since IS NULL;
+  IF NOT force AND n_new < min_rows THEN
+    RAISE EXCEPTION 'spojscore: parsed % problems, fewer than spojscore.min_rows (%); refusing to apply',
+      n_new, min_rows USING ERRCODE = 'data_exception';
+  END IF;
+  IF NOT force AND n_new < min_ratio * n_present THEN
+    RAISE EXCEPTION 'spojscore: parsed % problems, fewer than % of the % stored; refusing to apply',
+      n_new, round((min_ratio * 100)::numeric, 1) || '%', n_present USING ERRCODE = 'data_exception';
+  END IF;
+
+  WITH incoming AS (
+    SELECT * FROM unnest(f.codes, f.spoj_ids, f.names, f.users, f.acc_rates, f.qualities)
+             AS t(code, spoj_id, name, users, acc_rate, quality)
+  ), before AS (
+    SELECT p.code, p.users FROM @extschema@.spoj_problems p JOIN incoming i ON i.code = p.code
+  ), upserted AS (
+    -- Unchanged rows are left out before the upsert: ON CONFLICT would lock (and log)
+    -- every conflicting row before its WHERE ever looked at it.
+    INSERT INTO @extschema@.spoj_problems AS p
+           (code, spoj_id, name, users, acc_rate, quality, first_seen, changed_at)
+    SELECT i.code, i.spoj_id, i.name, i.users, i.acc_rate, i.quality, now(), now()
+      FROM incoming i LEFT JOIN @extschema@.spoj_problems o ON o.code = i.code
+     WHERE o.code IS NULL
+        OR (o.spoj_id, o.name, o.users, o.acc_rate, o.quality, o.missing_since)
+           IS DISTINCT FROM (i.spoj_id, i.name, i.users, i.acc_rate, i.quality, NULL::timestamptz)
+     ORDER BY i.code
+    ON CONFLICT (code) DO UPDATE
+       SET spoj_id = EXCLUDED.spoj_id, name = EXCLUDED.name, users = EXCLUDED.users,
+           acc_rate = EXCLUDED.acc_rate, quality = EXCLUDED.quality,
+           changed_at = now(), missing_since = NULL
+     WHERE (p.spoj_id, p.name, p.users, p.acc_rate, p.quality, p.missing_since)
+           IS DISTINCT FROM (EXCLUDED.spoj_id, EXCLUDED.name, EXCLUDED.users, EXCLUDED.acc_rate,
+                             EXCLUDED.quality, NULL::timestamptz)
+    RETURNING p.code, p.users, (p.xmax = 0) AS is_new
+  ), history AS (
+    INSERT INTO @extschema@.spoj_problem_history (code, seen_at, users)
+    SELECT u.code, now(), u.users FROM upserted u LEFT JOIN before b ON b.code = u.code
+     WHERE b.users IS DISTINCT FROM u.users
+  ), gone AS (
+    UPDATE @extschema@.spoj_problems p SET missing_since = now()
+     WHERE p.missing_since IS NULL AND NOT EXISTS (SELECT 1 FROM incoming i WHERE i.code = p.code)
+    RETURNING 1
+  )
+  SELECT count(*) FILTER (WHERE u.is_new), count(*) FILTER (WHERE NOT u.is_new), (SELECT count(*) FROM gone)
+    INTO n_inserted, n_updated, n_missing
+    FROM upserted u;
+
+  IF retention > 0 THEN
+    DELETE FROM @extschema@.spoj_problem_history h
+     WHERE h.seen_at < now() - pg_catalog.make_interval(days => retention);
+  END IF;
+
+  INSERT INTO @extschema@.spoj_refresh_runs
+         (started_at, finished_at, status, source, pages, rows_seen, inserted, updated, unchanged,
+          marked_missing, invalid_rows, duplicates, retries, bytes)
+  VALUES (started, clock_timestamp(), 'ok', source, f.pages, f.rows_seen, n_inserted, n_updated,
+          n_new - n_inserted - n_updated, n_missing, f.invalid_rows, f.duplicates, f.retries, f.bytes)
+  RETURNING id INTO new_run;
+
+  RETURN QUERY SELECT new_run, f.pages, f.rows_seen, n_inserted, n_updated,
+                      n_new - n_inserted - n_updated, n_missing, clock_timestamp() - started;
+END;
+$$;
+
+-- Takes the refresh lock (key 1936748394, 'spoj' in ASCII) or fails at once, and checks
+-- that only a superuser asks to bypass the row-count guard.
+CREATE FUNCTION @extschema@._spoj_begin(force boolean)
+RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  IF force AND NOT @extschema@._spoj_caller_is_superuser() THEN
+    RAISE EXCEPTION 'spojscore: only a superuser may force a refresh' USING ERRCODE = 'insufficient_privilege';
+  END IF;
+  IF NOT pg_try_advisory_xact_lock(1936748394) THEN
+    RAISE EXCEPTION 'spojscore: a refresh is already running' USING ERRCODE = 'lock_not_available';
+  END IF;
+END;
+$$;
+
+---------------------------------------------------------------------------------------
+-- The refresh entry points (network: not for PUBLIC).
+
+CREATE FUNCTION @extschema@.spoj_refresh(force boolean DEFAULT false)
+RETURNS TABLE (run_id bigint, pages integer, rows_seen integer, inserted integer, updated integer,
+               unchanged integer, marked_missing integer, duration interval)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  started timestamptz := clock_timestamp();
+BEGIN
+  PERFORM @extschema@._spoj_begin(force);
+  RETURN QUERY SELECT * FROM @extschema@._spoj_apply(@extschema@._spoj_fetch(), force, 'network', started);
+END;
+$$;
+COMMENT ON FUNCTION @extschema@.spoj_refresh(boolean) IS
+  'Fetches SPOJ''s classical list from spojscore.base_url and applies it to spoj_problems in one step';
+
+CREATE FUNCTION @extschema@.spoj_load_pages(html text[], force boolean DEFAULT false)
+RETURNS TABLE (run_id bigint, pages integer, rows_seen integer, inserted integer, updated integer,
+               unchanged integer, marked_missing integer, duration interval)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  started timestamptz := clock_timestamp();
+BEGIN
+  PERFORM @extschema@._spoj_begin(force);
+  RETURN QUERY SELECT * FROM @extschema@._spoj_apply(@extschema@._spoj_parse_pages(html), force, 'pages', started);
+END;
+$$;
+COMMENT ON FUNCTION @extschema@.spoj_load_pages(text[], boolean) IS
+  'Applies saved list pages (page 1 first) exactly as spoj_refresh() applies fetched ones';
+
+CREATE FUNCTION @extschema@.spoj_refresh_if_stale(max_age interval)
+RETURNS text
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  started timestamptz := clock_timestamp();
+BEGIN
+  IF EXISTS (SELECT 1 FROM @extschema@.spoj_refresh_runs r
+              WHERE r.status = 'ok' AND r.finished_at > now() - max_age) THEN
+    RETURN 'fresh';
+  END IF;
+  BEGIN
+    PERFORM @extschema@.spoj_refresh();
+    RETURN 'refreshed';
+  EXCEPTION WHEN lock_not_available THEN
+    INSERT INTO @extschema@.spoj_refresh_runs (started_at, finished_at, status, source, error, sqlstate)
+    VALUES (started, clock_timestamp(), 'skipped', 'network', SQLERRM, SQLSTATE);
+    RETURN 'skipped';
+  END;
+END;
+$$;
+COMMENT ON FUNCTION @extschema@.spoj_refresh_if_stale(interval) IS
+  'Refreshes only when the last success is older than max_age; "fresh", "refreshed" or "skipped" (overlap)';
+
+-- For schedulers (pg_cron): a failed attempt is recorded and committed, then re-raised,
+-- so it survives in spoj_refresh_runs. A procedure with transaction control cannot pin
+-- search_path with SET, so every name in it is qualified.
+CREATE PROCEDURE @extschema@.spoj_refresh_job(max_age interval DEFAULT NULL, force boolean DEFAULT false)
+LANGUAGE plpgsql SECURITY INVOKER
+AS $$
+DECLARE
+  started timestamptz := pg_catalog.clock_timestamp();
+  msg text;
+  state text;
+BEGIN
+  BEGIN
+    IF max_age IS NULL THEN
+      PERFORM @extschema@.spoj_refresh(force);
+    ELSE
+      PERFORM @extschema@.spoj_refresh_if_stale(max_age);
+    END IF;
+    -- Tracked users' profiles, a bounded few per run; their failures stay on their rows.
+    PERFORM @extschema@.spoj_refresh_tracked_users(max_age);
+    RETURN;
+  EXCEPTION WHEN OTHERS OR query_canceled THEN
+    GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, state = RETURNED_SQLSTATE;
+  END;
+  CALL @extschema@._spoj_record_failure(started, msg, state);
+  COMMIT;
+  RAISE EXCEPTION USING MESSAGE = msg, ERRCODE = state;
+END;
+$$;
+
+CREATE PROCEDURE @extschema@._spoj_record_failure(started timestamptz, msg text, state text)
+LANGUAGE sql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+  INSERT INTO @extschema@.spoj_refresh_runs (started_at, finished_at, status, source, error, sqlstate)
+  VALUES (started, clock_timestamp(),
+          CASE WHEN state = '55P03' THEN 'skipped' ELSE 'failed' END, 'network', msg, state);
+$$;

@@ -1,0 +1,29 @@
+---------------------------------------------------------------------------------------
+-- Freshness, for monitoring and applications (readable by PUBLIC).
+
+CREATE FUNCTION @extschema@.spoj_status()
+RETURNS TABLE (last_success timestamptz, age interval, stale boolean, last_error text,
+               last_error_sqlstate text, last_error_at timestamptz, rows_present bigint,
+               rows_missing bigint, refresh_running boolean)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  WITH ok AS (
+    SELECT max(r.finished_at) AS at FROM @extschema@.spoj_refresh_runs r WHERE r.status = 'ok'
+  ), err AS (
+    SELECT r.error, r.sqlstate, r.finished_at FROM @extschema@.spoj_refresh_runs r
+     WHERE r.status = 'failed' ORDER BY r.id DESC LIMIT 1
+  )
+  SELECT ok.at, now() - ok.at,
+         ok.at IS NULL OR now() - ok.at > @extschema@._spoj_setting('spojscore.stale_after')::interval,
+         CASE WHEN err.finished_at > coalesce(ok.at, '-infinity') THEN err.error END,
+         CASE WHEN err.finished_at > coalesce(ok.at, '-infinity') THEN err.sqlstate END,
+         CASE WHEN err.finished_at > coalesce(ok.at, '-infinity') THEN err.finished_at END,
+         (SELECT count(*) FROM @extschema@.spoj_problems p WHERE p.missing_since IS NULL),
+         (SELECT count(*) FROM @extschema@.spoj_problems p WHERE p.missing_since IS NOT NULL),
+         EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.classid = 0
+                    AND l.objid = 1936748394 AND l.objsubid = 1 AND l.granted)
+    FROM ok LEFT JOIN err ON true
+$$;
+COMMENT ON FUNCTION @extschema@.spoj_status() IS
+  'Last successful refresh, its age, stale flag (spojscore.stale_after), last error, row counts, refresh running?';
