@@ -9,6 +9,7 @@ extern "C" {
 #include "mb/pg_wchar.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
+#include "utils/regproc.h"
 }
 
 namespace spojscore::pg {
@@ -53,10 +54,25 @@ Datum utf8_text_datum(const char* utf8) {
     return CStringGetTextDatum(pg_any_to_server(utf8, static_cast<int>(std::strlen(utf8)), PG_UTF8));
 }
 
-TupleDesc composite_result_type(FunctionCallInfo fcinfo) {
-    TupleDesc tupdesc;
-    if (get_call_result_type(fcinfo, nullptr, &tupdesc) != TYPEFUNC_COMPOSITE)
-        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED), errmsg("spojscore: composite result expected")));
+void require_result_shape(FunctionCallInfo fcinfo, TupleDesc desc, const Oid* types, int count) {
+    bool same = desc != nullptr && desc->natts == count;
+    for (int i = 0; same && i < count; ++i) {
+        Form_pg_attribute att = TupleDescAttr(desc, i);
+        same = !att->attisdropped && att->atttypid == types[i];
+    }
+    if (!same)
+        ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+                        errmsg("spojscore: the SQL declaration of %s does not match the spojscore %s library",
+                               format_procedure(fcinfo->flinfo->fn_oid), SPOJSCORE_VERSION),
+                        errdetail("Its result has %d attributes of other types than the %d the library fills.",
+                                  desc ? desc->natts : 0, count),
+                        errhint("Run ALTER EXTENSION spojscore UPDATE.")));
+}
+
+TupleDesc composite_result_type(FunctionCallInfo fcinfo, const Oid* types, int count) {
+    TupleDesc tupdesc = nullptr;
+    if (get_call_result_type(fcinfo, nullptr, &tupdesc) != TYPEFUNC_COMPOSITE) tupdesc = nullptr;
+    require_result_shape(fcinfo, tupdesc, types, count);
     return BlessTupleDesc(tupdesc);
 }
 

@@ -45,7 +45,12 @@ Utf8Arg utf8_arg(text* t);
 // A text datum in the database encoding from core's UTF-8.
 Datum utf8_text_datum(const char* utf8);
 
-// The call's composite result type, blessed for heap_form_tuple.
-TupleDesc composite_result_type(FunctionCallInfo fcinfo);
+// The call's composite result type, blessed for heap_form_tuple, after checking that it
+// has exactly the attribute types this library fills (a new library may meet the SQL
+// of an older version before ALTER EXTENSION ... UPDATE): otherwise 55000 with a hint.
+TupleDesc composite_result_type(FunctionCallInfo fcinfo, const Oid* types, int count);
+
+// The same check of a row type the function fills (e.g. a set-returning function's).
+void require_result_shape(FunctionCallInfo fcinfo, TupleDesc desc, const Oid* types, int count);
 
 }  // namespace spojscore::pg

@@ -23,6 +23,7 @@ extern "C" {
 #include "core/crawl.hpp"
 #include "core/list_merge.hpp"
 #include "pg/row_block.hpp"
+#include "pg/settings.hpp"
 #include "pg/fetch_options_from_settings.hpp"
 
 namespace {
@@ -54,7 +55,10 @@ Datum* datums(size_t n) { return static_cast<Datum*>(palloc(sizeof(Datum) * (n +
 // copies live in a scratch context dropped at the end, and the packed block is released
 // as soon as the arrays exist, so a large list is held about once, not four times.
 Datum fetch_result(FunctionCallInfo fcinfo, MallocOwner* owner, const spojscore::CrawlStats& c) {
-    TupleDesc tupdesc = spojscore::pg::composite_result_type(fcinfo);
+    static const Oid shape[14] = {TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, INT4ARRAYOID, FLOAT8ARRAYOID,
+                                  INT4ARRAYOID, INT4OID,      INT4OID,      INT4OID,      INT4OID,
+                                  INT4OID,      INT4OID,      INT8OID,      INT4OID};
+    TupleDesc tupdesc = spojscore::pg::composite_result_type(fcinfo, shape, 14);
 
     MemoryContext scratch = AllocSetContextCreate(CurrentMemoryContext, "spojscore result", ALLOCSET_DEFAULT_SIZES);
     MemoryContext caller = MemoryContextSwitchTo(scratch);
@@ -102,6 +106,7 @@ Datum fetch_result(FunctionCallInfo fcinfo, MallocOwner* owner, const spojscore:
 
 // _spoj_fetch() -> spoj_fetch_result: the whole classical list from spojscore.base_url.
 SPOJ_FUNCTION(spoj_fetch) {
+    spojscore::pg::require_preloaded();
     require_utf8_database();
     const spojscore::pg::Settings s = spojscore::pg::settings;
     MallocOwner* owner = spojscore::pg::new_malloc_owner();
@@ -118,6 +123,7 @@ SPOJ_FUNCTION(spoj_fetch) {
 
 // _spoj_parse_pages(pages text[]) -> spoj_fetch_result: pages 1..n given in order.
 SPOJ_FUNCTION(spoj_parse_pages) {
+    spojscore::pg::require_preloaded();
     require_utf8_database();
     ArrayType* array = PG_GETARG_ARRAYTYPE_P(0);
     Datum* elems;

@@ -2,6 +2,7 @@
 extern "C" {
 #include "postgres.h"
 #include "fmgr.h"
+#include "miscadmin.h"
 
 PG_MODULE_MAGIC;
 
@@ -11,6 +12,7 @@ void _PG_init(void);
 #include "pg/settings.hpp"
 
 void _PG_init(void) {
+    spojscore::pg::preloaded = process_shared_preload_libraries_in_progress;
     // Defining the settings also reserves the spojscore. prefix: a typo, or a value
     // planted before the library was loaded, is an error rather than a silent no-op.
     spojscore::pg::define_settings();

@@ -5,6 +5,7 @@
 #include <string>
 
 extern "C" {
+#include "catalog/pg_type.h"
 #include "funcapi.h"
 #include "utils/builtins.h"
 #include "utils/tuplestore.h"
@@ -60,6 +61,8 @@ SPOJ_FUNCTION(spoj_parse_list) {
 
     InitMaterializedSRF(fcinfo, 0);
     auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
+    static const Oid shape[6] = {INT4OID, TEXTOID, TEXTOID, INT4OID, FLOAT8OID, INT4OID};
+    spojscore::pg::require_result_shape(fcinfo, rsinfo->setDesc, shape, 6);
     for (size_t i = 0; i < rows->count; ++i) {
         const spojscore::pg::PackedRow& row = rows->rows[i];
         Datum values[6];

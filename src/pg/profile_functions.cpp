@@ -51,7 +51,8 @@ void pack_profile(const spojscore::ProfilePage& p, PackedProfile& out, spojscore
 }
 
 Datum profile_datum(FunctionCallInfo fcinfo, const PackedProfile& p) {
-    TupleDesc tupdesc = spojscore::pg::composite_result_type(fcinfo);
+    static const Oid shape[7] = {TEXTOID, TEXTOID, INT8OID, FLOAT8OID, INT4OID, INT4OID, TEXTARRAYOID};
+    TupleDesc tupdesc = spojscore::pg::composite_result_type(fcinfo, shape, 7);
     Datum* codes = static_cast<Datum*>(palloc(sizeof(Datum) * (p.codes + 1)));
     for (int i = 0; i < p.codes; ++i) codes[i] = CStringGetTextDatum(p.code[i]);
     Datum values[7] = {
@@ -88,6 +89,7 @@ SPOJ_FUNCTION(spoj_parse_profile) {
 
 // _spoj_fetch_profile(handle text) -> spoj_profile, from spojscore.base_url.
 SPOJ_FUNCTION(spoj_fetch_profile) {
+    spojscore::pg::require_preloaded();
     char* handle = text_to_cstring(PG_GETARG_TEXT_PP(0));
     const spojscore::pg::Settings s = spojscore::pg::settings;
     spojscore::pg::MallocOwner* owner = spojscore::pg::new_malloc_owner();

@@ -15,6 +15,16 @@ extern "C" {
 namespace spojscore::pg {
 
 Settings settings;
+bool preloaded = false;
+
+void require_preloaded() {
+    if (!preloaded)
+        ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+                        errmsg("spojscore: the library must be loaded through shared_preload_libraries"),
+                        errdetail("Otherwise a session's own startup options could override the "
+                                  "spojscore.* settings the administrator configured."),
+                        errhint("Add spojscore to shared_preload_libraries in postgresql.conf and restart.")));
+}
 
 namespace {
 
@@ -111,3 +121,9 @@ void define_settings() {
 }
 
 }  // namespace spojscore::pg
+
+// _spoj_require_preload(): the same check, for the SQL entry points (see guard.sql).
+SPOJ_FUNCTION(spoj_require_preload) {
+    spojscore::pg::require_preloaded();
+    PG_RETURN_VOID();
+}

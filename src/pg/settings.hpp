@@ -23,4 +23,13 @@ extern Settings settings;
 
 void define_settings();
 
+// Whether the library was loaded by shared_preload_libraries; set by _PG_init.
+extern bool preloaded;
+
+// Raises 55000 unless preloaded. Without preloading, a non-superuser's startup options
+// (PGOPTIONS='-c spojscore.base_url=...') become the settings' session values before the
+// library defines them; defining them rejects those values but forgets what the DBA
+// configured, so anything that reads the settings to fetch or write refuses instead.
+void require_preloaded();
+
 }  // namespace spojscore::pg

@@ -1,25 +1,42 @@
--- spojscore install script, built by the Makefile from src/sql/*.sql (see SQL_MODULES).
-\echo Use "CREATE EXTENSION spojscore" to load this file. \quit
+---------------------------------------------------------------------------------------
+-- The trust check. Every SECURITY DEFINER entry point is a BEGIN ATOMIC function (its
+-- body is bound to objects by OID when it is created, so no name is resolved when it
+-- runs) whose first act is _spoj_guard(). The internal plpgsql functions it then calls
+-- do resolve @extschema@.* at run time, which is safe only while that name still means
+-- the extension's own schema and only superusers can create or rename objects there:
+-- exactly what this function checks, through pg_catalog alone. It also refuses writes on
+-- a standby (before any request is sent) and, in a session where the library was not
+-- preloaded, refuses work that reads spojscore.* settings (a non-superuser's startup
+-- options can then hide the values the DBA configured).
 
--- The SECURITY DEFINER functions below call each other through the schema's name, so
--- whoever can rename or drop the schema could put their own code in the superuser's
--- path: refuse a schema that is not owned by a superuser (for public, owned by
--- pg_database_owner, that means the database owner).
-DO $$
+CREATE FUNCTION @extschema@._spoj_guard(for_write boolean DEFAULT true)
+RETURNS boolean
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
 DECLARE
-  owner oid := (SELECT n.nspowner FROM pg_catalog.pg_namespace n
-                 WHERE n.nspname OPERATOR(pg_catalog.=) '@extschema@');
+  ext_schema oid;
+  owner oid;
+  creator text;
 BEGIN
-  IF owner OPERATOR(pg_catalog.=) 'pg_database_owner'::pg_catalog.regrole::pg_catalog.oid THEN
-    owner := (SELECT d.datdba FROM pg_catalog.pg_database d
-               WHERE d.datname OPERATOR(pg_catalog.=) pg_catalog.current_database());
+  -- @include trust_check
+  IF for_write AND pg_catalog.pg_is_in_recovery() THEN
+    RAISE EXCEPTION 'spojscore: this server is a standby; refreshes and other writes run on the primary'
+      USING ERRCODE = 'read_only_sql_transaction',
+            HINT = 'Run it on the primary; standbys receive its results through replication.';
   END IF;
-  IF NOT (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.oid OPERATOR(pg_catalog.=) owner) THEN
-    RAISE EXCEPTION 'spojscore: schema "@extschema@" is owned by %, which is not a superuser',
-        owner::pg_catalog.regrole
-      USING ERRCODE = 'insufficient_privilege',
-            HINT = 'Install into a schema a superuser owns: CREATE SCHEMA spojscore; CREATE EXTENSION spojscore SCHEMA spojscore;';
+  IF for_write THEN
+    PERFORM @extschema@._spoj_require_preload();
   END IF;
-END
+  RETURN true;
+END;
 $$;
+
+CREATE FUNCTION @extschema@._spoj_require_preload()
+RETURNS void
+AS 'MODULE_PATHNAME', 'spoj_require_preload'
+LANGUAGE C VOLATILE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp;
+
+SELECT @extschema@._spoj_guard(false);
 

@@ -7,7 +7,6 @@ REVOKE ALL ON FUNCTION @extschema@._spoj_fetch() FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._spoj_parse_pages(text[]) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._spoj_caller_is_superuser() FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._spoj_apply(@extschema@.spoj_fetch_result, boolean, text, timestamptz) FROM PUBLIC;
-REVOKE ALL ON FUNCTION @extschema@._spoj_begin(boolean) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.spoj_refresh(boolean) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.spoj_load_pages(text[], boolean) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.spoj_refresh_if_stale(interval) FROM PUBLIC;

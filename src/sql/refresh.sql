@@ -27,11 +27,10 @@ SET search_path = pg_catalog, pg_temp;
 
 -- Validates a fetched set against what is stored, then applies it in one statement:
 -- new rows inserted, changed rows updated, vanished rows marked, history appended,
--- the run recorded. Runs inside the caller's transaction and advisory lock.
+-- the run recorded. Runs inside the caller's transaction, under the refresh lock.
 CREATE FUNCTION @extschema@._spoj_apply(f @extschema@.spoj_fetch_result, force boolean,
                                         source text, started timestamptz)
-RETURNS TABLE (run_id bigint, pages integer, rows_seen integer, inserted integer, updated integer,
-               unchanged integer, marked_missing integer, duration interval)
+RETURNS TABLE (@SPOJ_SUMMARY@)
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -119,61 +118,71 @@ BEGIN
 END;
 $$;
 
--- Takes the refresh lock (key 1936748394, 'spoj' in ASCII) or fails at once, and checks
--- that only a superuser asks to bypass the row-count guard.
+-- Takes the refresh lock or fails at once naming the run that holds it, checks that only
+-- a superuser asks to bypass the row-count guard, and returns when the run started. The
+-- lock is the one row of spoj_refresh_lock, locked FOR UPDATE: that needs UPDATE on the
+-- table, which no role but the owner has, so only the refresh functions can take it (an
+-- advisory lock would be open to every role). spoj_status() sees it in pg_locks.
 CREATE FUNCTION @extschema@._spoj_begin(force boolean)
-RETURNS void
+RETURNS timestamptz
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+  holder record;
 BEGIN
   IF force AND NOT @extschema@._spoj_caller_is_superuser() THEN
     RAISE EXCEPTION 'spojscore: only a superuser may force a refresh' USING ERRCODE = 'insufficient_privilege';
   END IF;
-  IF NOT pg_try_advisory_xact_lock(1936748394) THEN
-    RAISE EXCEPTION 'spojscore: a refresh is already running' USING ERRCODE = 'lock_not_available';
-  END IF;
+  BEGIN
+    PERFORM FROM @extschema@.spoj_refresh_lock FOR UPDATE NOWAIT;
+  EXCEPTION WHEN lock_not_available THEN
+    SELECT l.pid, a.xact_start INTO holder
+      FROM pg_catalog.pg_locks l LEFT JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
+     WHERE l.locktype = 'relation' AND l.relation = '@extschema@.spoj_refresh_lock'::regclass
+       AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = current_database())
+       AND l.mode = 'RowShareLock' AND l.granted AND l.pid <> pg_backend_pid()
+     ORDER BY a.xact_start LIMIT 1;
+    RAISE EXCEPTION 'spojscore: a refresh is already running'
+      USING ERRCODE = 'lock_not_available',
+            DETAIL = format('It runs in backend %s, in a transaction started at %s.',
+                            coalesce(holder.pid::text, '(unknown)'), coalesce(holder.xact_start::text, '(unknown)'));
+  END;
+  RETURN clock_timestamp();
 END;
 $$;
 
 ---------------------------------------------------------------------------------------
--- The refresh entry points (network: not for PUBLIC).
+-- The refresh entry points (network: not for PUBLIC). Each is a BEGIN ATOMIC function
+-- whose first statement is the trust check (see guard.sql).
 
 CREATE FUNCTION @extschema@.spoj_refresh(force boolean DEFAULT false)
-RETURNS TABLE (run_id bigint, pages integer, rows_seen integer, inserted integer, updated integer,
-               unchanged integer, marked_missing integer, duration interval)
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+RETURNS TABLE (@SPOJ_SUMMARY@)
+LANGUAGE sql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-  started timestamptz := clock_timestamp();
-BEGIN
-  PERFORM @extschema@._spoj_begin(force);
-  RETURN QUERY SELECT * FROM @extschema@._spoj_apply(@extschema@._spoj_fetch(), force, 'network', started);
+BEGIN ATOMIC
+  SELECT @extschema@._spoj_guard();
+  WITH b AS (SELECT @extschema@._spoj_begin(force) AS started)
+  SELECT a.* FROM b, LATERAL @extschema@._spoj_apply(@extschema@._spoj_fetch(), force, 'network', b.started) a;
 END;
-$$;
 COMMENT ON FUNCTION @extschema@.spoj_refresh(boolean) IS
   'Fetches SPOJ''s classical list from spojscore.base_url and applies it to spoj_problems in one step';
 
 CREATE FUNCTION @extschema@.spoj_load_pages(html text[], force boolean DEFAULT false)
-RETURNS TABLE (run_id bigint, pages integer, rows_seen integer, inserted integer, updated integer,
-               unchanged integer, marked_missing integer, duration interval)
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+RETURNS TABLE (@SPOJ_SUMMARY@)
+LANGUAGE sql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-  started timestamptz := clock_timestamp();
-BEGIN
-  PERFORM @extschema@._spoj_begin(force);
-  RETURN QUERY SELECT * FROM @extschema@._spoj_apply(@extschema@._spoj_parse_pages(html), force, 'pages', started);
+BEGIN ATOMIC
+  SELECT @extschema@._spoj_guard();
+  WITH b AS (SELECT @extschema@._spoj_begin(force) AS started)
+  SELECT a.* FROM b, LATERAL @extschema@._spoj_apply(@extschema@._spoj_parse_pages(html), force, 'pages', b.started) a;
 END;
-$$;
 COMMENT ON FUNCTION @extschema@.spoj_load_pages(text[], boolean) IS
   'Applies saved list pages (page 1 first) exactly as spoj_refresh() applies fetched ones';
 
-CREATE FUNCTION @extschema@.spoj_refresh_if_stale(max_age interval)
+CREATE FUNCTION @extschema@._spoj_refresh_if_stale(max_age interval)
 RETURNS text
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -193,20 +202,36 @@ BEGIN
   END;
 END;
 $$;
+
+CREATE FUNCTION @extschema@.spoj_refresh_if_stale(max_age interval)
+RETURNS text
+LANGUAGE sql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+  SELECT @extschema@._spoj_guard();
+  SELECT @extschema@._spoj_refresh_if_stale(max_age);
+END;
 COMMENT ON FUNCTION @extschema@.spoj_refresh_if_stale(interval) IS
   'Refreshes only when the last success is older than max_age; "fresh", "refreshed" or "skipped" (overlap)';
 
 -- For schedulers (pg_cron): a failed attempt is recorded and committed, then re-raised,
 -- so it survives in spoj_refresh_runs. A procedure with transaction control cannot pin
--- search_path with SET, so every name in it is qualified.
+-- search_path with SET, so every name in it is qualified; and as it runs as its caller
+-- (often a superuser's job), it runs the trust check itself before it calls anything by
+-- name. On a standby it fails at once (the guard's 25006) and records nothing.
 CREATE PROCEDURE @extschema@.spoj_refresh_job(max_age interval DEFAULT NULL, force boolean DEFAULT false)
 LANGUAGE plpgsql SECURITY INVOKER
 AS $$
 DECLARE
+  ext_schema oid;
+  owner oid;
+  creator text;
   started timestamptz := pg_catalog.clock_timestamp();
   msg text;
   state text;
 BEGIN
+  -- @include trust_check
+  PERFORM @extschema@._spoj_guard(true);
   BEGIN
     IF max_age IS NULL THEN
       PERFORM @extschema@.spoj_refresh(force);
@@ -228,8 +253,9 @@ $$;
 CREATE PROCEDURE @extschema@._spoj_record_failure(started timestamptz, msg text, state text)
 LANGUAGE sql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-AS $$
+BEGIN ATOMIC
+  SELECT @extschema@._spoj_guard();
   INSERT INTO @extschema@.spoj_refresh_runs (started_at, finished_at, status, source, error, sqlstate)
   VALUES (started, clock_timestamp(),
           CASE WHEN state = '55P03' THEN 'skipped' ELSE 'failed' END, 'network', msg, state);
-$$;
+END;

@@ -1,28 +1,42 @@
 ---------------------------------------------------------------------------------------
 -- Scheduling with pg_cron, which spojscore does not require: it is looked up at run time.
 
--- Deletes spoj_refresh_runs rows, and pg_cron's run details of spojscore's own jobs,
--- older than `keep`.
-CREATE FUNCTION @extschema@.spoj_cleanup(keep interval DEFAULT '90 days')
+-- Deletes spoj_refresh_runs rows, and pg_cron's run details of spojscore's own jobs in
+-- this database, older than `keep`. pg_cron's schema is found through pg_extension, not
+-- by name.
+CREATE FUNCTION @extschema@._spoj_cleanup(keep interval)
 RETURNS TABLE (runs_deleted bigint, cron_details_deleted bigint)
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   n_runs bigint;
   n_cron bigint := 0;
+  cron_schema text := (SELECT quote_ident(n.nspname) FROM pg_catalog.pg_extension e
+                         JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
+                        WHERE e.extname = 'pg_cron');
 BEGIN
   DELETE FROM @extschema@.spoj_refresh_runs r WHERE r.finished_at < now() - keep;
   GET DIAGNOSTICS n_runs = ROW_COUNT;
-  IF EXISTS (SELECT 1 FROM pg_extension e WHERE e.extname = 'pg_cron') THEN
-    EXECUTE 'DELETE FROM cron.job_run_details d USING cron.job j
-              WHERE d.jobid = j.jobid AND j.jobname IN (''spojscore-refresh'', ''spojscore-cleanup'')
-                AND d.end_time < now() - $1' USING keep;
+  IF cron_schema IS NOT NULL THEN
+    EXECUTE format('DELETE FROM %1$s.job_run_details d USING %1$s.job j
+                     WHERE d.jobid = j.jobid AND j.jobname IN (%2$L, %3$L) AND j.database = current_database()
+                       AND d.end_time < now() - $1', cron_schema, '@SPOJ_JOB_REFRESH@', '@SPOJ_JOB_CLEANUP@')
+      USING keep;
     GET DIAGNOSTICS n_cron = ROW_COUNT;
   END IF;
   RETURN QUERY SELECT n_runs, n_cron;
 END;
 $$;
+
+CREATE FUNCTION @extschema@.spoj_cleanup(keep interval DEFAULT '90 days')
+RETURNS TABLE (runs_deleted bigint, cron_details_deleted bigint)
+LANGUAGE sql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+  SELECT @extschema@._spoj_guard();
+  SELECT * FROM @extschema@._spoj_cleanup(keep);
+END;
 
 -- Schedules CALL spoj_refresh_job(max_age) as pg_cron job "spojscore-refresh", run as the
 -- calling role. The default, hourly with max_age 23 hours, keeps the data at most about a
@@ -38,15 +52,25 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   cron_db text;
-  command text := format('CALL %I.spoj_refresh_job(%s)', '@extschema@',
-                         CASE WHEN max_age IS NULL THEN '' ELSE quote_literal(max_age::text) || '::interval' END);
-  cleanup text := format('SELECT %I.spoj_cleanup(%L::interval)', '@extschema@', keep_history::text);
+  -- A job outlives the extension when pg_cron is in another database: it then only says
+  -- so, rather than failing every hour. Before it calls anything by name it checks that
+  -- the name still means spojscore's schema.
+  guarded text := 'DO $spojscore$BEGIN IF EXISTS (SELECT FROM pg_catalog.pg_extension e'
+    || ' JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) e.extnamespace'
+    || ' WHERE e.extname OPERATOR(pg_catalog.=) ''spojscore'''
+    || ' AND pg_catalog.quote_ident(n.nspname) OPERATOR(pg_catalog.=) %L) THEN %s;'
+    || ' ELSE RAISE NOTICE %L; END IF; END$spojscore$';
+  absent text := format('spojscore is not installed in schema %s of this database: remove this job', '@extschema@');
+  command text := format(guarded, '@extschema@', format('CALL @extschema@.spoj_refresh_job(%s)',
+                         CASE WHEN max_age IS NULL THEN '' ELSE quote_literal(max_age::text) || '::interval' END), absent);
+  cleanup text := format(guarded, '@extschema@',
+                         format('PERFORM @extschema@.spoj_cleanup(%L::interval)', keep_history::text), absent);
   job bigint;
 BEGIN
   IF EXISTS (SELECT 1 FROM pg_extension e WHERE e.extname = 'pg_cron') THEN
-    EXECUTE 'SELECT cron.schedule($1, $2, $3)' INTO job USING 'spojscore-refresh', schedule, command;
+    EXECUTE 'SELECT cron.schedule($1, $2, $3)' INTO job USING '@SPOJ_JOB_REFRESH@', schedule, command;
     IF keep_history IS NOT NULL THEN
-      EXECUTE 'SELECT cron.schedule($1, $2, $3)' USING 'spojscore-cleanup', '43 3 * * *', cleanup;
+      EXECUTE 'SELECT cron.schedule($1, $2, $3)' USING '@SPOJ_JOB_CLEANUP@', '43 3 * * *', cleanup;
     END IF;
     RETURN job;
   END IF;
@@ -73,16 +97,17 @@ BEGIN
             HINT = format('As a superuser, connect to database %s and run: '
                           'SELECT cron.schedule_in_database(%L, %L, %L, %L, %L);',
                           coalesce(quote_ident(cron_db), 'cron.database_name'),
-                          'spojscore-refresh', schedule, command, current_database(), current_user)
+                          '@SPOJ_JOB_REFRESH@', schedule, command, current_database(), current_user)
                    || CASE WHEN keep_history IS NULL THEN '' ELSE
                       format(' SELECT cron.schedule_in_database(%L, %L, %L, %L, %L);',
-                             'spojscore-cleanup', '43 3 * * *', cleanup, current_database(), current_user) END;
+                             '@SPOJ_JOB_CLEANUP@', '43 3 * * *', cleanup, current_database(), current_user) END;
 END;
 $$;
 COMMENT ON FUNCTION @extschema@.spoj_schedule(text, interval, interval) IS
   'Schedules the refresh with pg_cron (job spojscore-refresh, run as the caller); hourly if-stale by default';
 
--- Removes the jobs spoj_schedule made for the calling role; false if there were none.
+-- Removes the jobs spoj_schedule made for the calling role in this database; false if
+-- there were none.
 CREATE FUNCTION @extschema@.spoj_unschedule()
 RETURNS boolean
 LANGUAGE plpgsql VOLATILE
@@ -95,10 +120,12 @@ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_extension e WHERE e.extname = 'pg_cron') THEN
     RAISE EXCEPTION 'spojscore: pg_cron is not installed in this database'
       USING ERRCODE = 'object_not_in_prerequisite_state',
-            HINT = 'In the database named by cron.database_name run: SELECT cron.unschedule(''spojscore-refresh'');';
+            HINT = format('As a superuser, in the database named by cron.database_name run: '
+                          'SELECT cron.unschedule(jobid) FROM cron.job WHERE jobname IN (%L, %L) AND database = %L;',
+                          '@SPOJ_JOB_REFRESH@', '@SPOJ_JOB_CLEANUP@', current_database());
   END IF;
-  FOR job IN EXECUTE 'SELECT jobid FROM cron.job WHERE jobname IN (''spojscore-refresh'', ''spojscore-cleanup'')
-                        AND username = current_user' LOOP
+  FOR job IN EXECUTE 'SELECT jobid FROM cron.job WHERE jobname IN (''@SPOJ_JOB_REFRESH@'', ''@SPOJ_JOB_CLEANUP@'')
+                        AND username = current_user AND database = current_database()' LOOP
     EXECUTE 'SELECT cron.unschedule($1)' USING job;
     found := true;
   END LOOP;

@@ -21,8 +21,11 @@ AS $$
          CASE WHEN err.finished_at > coalesce(ok.at, '-infinity') THEN err.finished_at END,
          (SELECT count(*) FROM @extschema@.spoj_problems p WHERE p.missing_since IS NULL),
          (SELECT count(*) FROM @extschema@.spoj_problems p WHERE p.missing_since IS NOT NULL),
-         EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.classid = 0
-                    AND l.objid = 1936748394 AND l.objsubid = 1 AND l.granted)
+         -- The refresh lock (see _spoj_begin), as pg_locks shows it to every role.
+         EXISTS (SELECT 1 FROM pg_catalog.pg_locks l
+                  WHERE l.locktype = 'relation' AND l.relation = '@extschema@.spoj_refresh_lock'::regclass
+                    AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = current_database())
+                    AND l.mode = 'RowShareLock' AND l.granted)
     FROM ok LEFT JOIN err ON true
 $$;
 COMMENT ON FUNCTION @extschema@.spoj_status() IS

@@ -57,6 +57,15 @@ COMMENT ON TABLE @extschema@.spoj_refresh_runs IS
   'One row per refresh attempt; failures are recorded by CALL spoj_refresh_job()';
 CREATE INDEX spoj_refresh_runs_status_idx ON @extschema@.spoj_refresh_runs (status, finished_at DESC);
 
+-- The refresh lock: one row that the refresh functions lock FOR UPDATE (see _spoj_begin).
+-- No role but the owner has any privilege on it, so no other role can take that lock.
+CREATE TABLE @extschema@.spoj_refresh_lock (
+  id boolean PRIMARY KEY DEFAULT true CHECK (id)
+);
+COMMENT ON TABLE @extschema@.spoj_refresh_lock IS
+  'One row, locked by the refresh that is running; nothing else may lock it';
+INSERT INTO @extschema@.spoj_refresh_lock DEFAULT VALUES;
+
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.spoj_problems', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.spoj_problem_history', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.spoj_refresh_runs', '');

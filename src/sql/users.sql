@@ -61,9 +61,10 @@ CREATE FUNCTION @extschema@.spoj_user_refresh(handle text)
 RETURNS TABLE (handle text, solved integer, added integer, removed integer)
 LANGUAGE sql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-AS $$
-  SELECT * FROM @extschema@._spoj_apply_profile($1, @extschema@._spoj_fetch_profile($1))
-$$;
+BEGIN ATOMIC
+  SELECT @extschema@._spoj_guard();
+  SELECT * FROM @extschema@._spoj_apply_profile($1, @extschema@._spoj_fetch_profile($1));
+END;
 COMMENT ON FUNCTION @extschema@.spoj_user_refresh(text) IS
   'Fetches <base_url>/users/<handle>/ and replaces the user''s solved set atomically';
 
@@ -71,9 +72,10 @@ CREATE FUNCTION @extschema@.spoj_user_load_profile(handle text, html text)
 RETURNS TABLE (handle text, solved integer, added integer, removed integer)
 LANGUAGE sql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-AS $$
-  SELECT * FROM @extschema@._spoj_apply_profile($1, @extschema@.spoj_parse_profile($2))
-$$;
+BEGIN ATOMIC
+  SELECT @extschema@._spoj_guard();
+  SELECT * FROM @extschema@._spoj_apply_profile($1, @extschema@.spoj_parse_profile($2));
+END;
 COMMENT ON FUNCTION @extschema@.spoj_user_load_profile(text, text) IS
   'Applies a saved profile page exactly as spoj_user_refresh() applies a fetched one';
 
@@ -81,30 +83,32 @@ CREATE FUNCTION @extschema@.spoj_track_user(handle text)
 RETURNS boolean
 LANGUAGE sql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-AS $$
+BEGIN ATOMIC
+  SELECT @extschema@._spoj_guard();
   WITH added AS (
     INSERT INTO @extschema@.spoj_tracked_users (handle) VALUES ($1)
     ON CONFLICT ON CONSTRAINT spoj_tracked_users_pkey DO NOTHING
     RETURNING 1
   )
-  SELECT count(*) > 0 FROM added
-$$;
+  SELECT count(*) > 0 FROM added;
+END;
 
 CREATE FUNCTION @extschema@.spoj_untrack_user(handle text)
 RETURNS boolean
 LANGUAGE sql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-AS $$
+BEGIN ATOMIC
+  SELECT @extschema@._spoj_guard();
   WITH removed AS (DELETE FROM @extschema@.spoj_tracked_users t WHERE t.handle = $1 RETURNING 1)
-  SELECT count(*) > 0 FROM removed
-$$;
+  SELECT count(*) > 0 FROM removed;
+END;
 
 -- Refreshes the tracked users whose profiles are oldest (only those older than max_age,
--- when given), at most spojscore.users_per_run, pausing spojscore.page_delay between them. One user's failure is recorded on its row
--- and does not stop the others.
-CREATE FUNCTION @extschema@.spoj_refresh_tracked_users(max_age interval DEFAULT NULL)
+-- when given), at most spojscore.users_per_run, pausing spojscore.page_delay between
+-- them. One user's failure is recorded on its row and does not stop the others.
+CREATE FUNCTION @extschema@._spoj_refresh_tracked_users(max_age interval)
 RETURNS TABLE (handle text, status text)
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -131,6 +135,15 @@ BEGIN
   END LOOP;
 END;
 $$;
+
+CREATE FUNCTION @extschema@.spoj_refresh_tracked_users(max_age interval DEFAULT NULL)
+RETURNS TABLE (handle text, status text)
+LANGUAGE sql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+  SELECT @extschema@._spoj_guard();
+  SELECT * FROM @extschema@._spoj_refresh_tracked_users(max_age);
+END;
 
 -- Points of a user's solved classical problems at today's counts (the user included),
 -- next to what the profile showed at its last fetch.

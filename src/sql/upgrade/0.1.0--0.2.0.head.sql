@@ -1,4 +1,16 @@
 -- spojscore 0.1.0 -> 0.2.0, built by the Makefile: this head, then every code module of
 -- src/sql re-created in place (the Makefile adds OR REPLACE, which keeps owners and the GRANTs a DBA
--- made), then the tail. The upgrade tests prove the result equals a fresh 0.2.0 install.
+-- made), then the new objects' privileges. The upgrade tests prove the result equals a fresh 0.2.0 install.
 \echo Use "ALTER EXTENSION spojscore UPDATE TO '0.2.0'" to load this file. \quit
+
+-- The refresh lock moves from an advisory lock any role could take to a row only the
+-- refresh functions can lock (see tables.sql, where a fresh install creates it).
+CREATE TABLE @extschema@.spoj_refresh_lock (
+  id boolean PRIMARY KEY DEFAULT true CHECK (id)
+);
+COMMENT ON TABLE @extschema@.spoj_refresh_lock IS
+  'One row, locked by the refresh that is running; nothing else may lock it';
+INSERT INTO @extschema@.spoj_refresh_lock DEFAULT VALUES;
+
+-- _spoj_begin now returns when the run started.
+DROP FUNCTION @extschema@._spoj_begin(boolean);

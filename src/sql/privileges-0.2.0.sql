@@ -1,0 +1,11 @@
+
+-- Privileges of the objects 0.2.0 added or re-created: part of the install script and
+-- the tail of the 0.1.0--0.2.0 step (which leaves those of 0.1.0's objects, and every
+-- GRANT a DBA made on them, as they are).
+REVOKE ALL ON FUNCTION @extschema@._spoj_guard(boolean) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._spoj_require_preload() FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._spoj_begin(boolean) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._spoj_refresh_if_stale(interval) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._spoj_refresh_tracked_users(interval) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._spoj_cleanup(interval) FROM PUBLIC;
+REVOKE ALL ON TABLE @extschema@.spoj_refresh_lock FROM PUBLIC;
