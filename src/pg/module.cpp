@@ -9,6 +9,7 @@ PG_MODULE_MAGIC;
 void _PG_init(void);
 }
 
+#include "pg/drop_hook.hpp"
 #include "pg/settings.hpp"
 
 void _PG_init(void) {
@@ -16,4 +17,5 @@ void _PG_init(void) {
     // Defining the settings also reserves the spojscore. prefix: a typo, or a value
     // planted before the library was loaded, is an error rather than a silent no-op.
     spojscore::pg::define_settings();
+    spojscore::pg::install_drop_hook();
 }

@@ -2,7 +2,7 @@
 -- Scheduling with pg_cron, which spojscore does not require: it is looked up at run time.
 
 -- Deletes spoj_refresh_runs rows, and pg_cron's run details of spojscore's own jobs in
--- this database, older than `keep`. pg_cron's schema is found through pg_extension, not
+-- this database, older than `keep`. pg_cron's schema is found through its extension, not
 -- by name.
 CREATE FUNCTION @extschema@._spoj_cleanup(keep interval)
 RETURNS TABLE (runs_deleted bigint, cron_details_deleted bigint)
@@ -12,9 +12,13 @@ AS $$
 DECLARE
   n_runs bigint;
   n_cron bigint := 0;
+  -- pg_cron's tables live in the schema it creates (cron), not in its extension schema.
   cron_schema text := (SELECT quote_ident(n.nspname) FROM pg_catalog.pg_extension e
-                         JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
-                        WHERE e.extname = 'pg_cron');
+                         JOIN pg_catalog.pg_depend d ON d.refobjid = e.oid AND d.deptype = 'e'
+                                                    AND d.classid = 'pg_catalog.pg_class'::regclass
+                         JOIN pg_catalog.pg_class c ON c.oid = d.objid
+                         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                        WHERE e.extname = 'pg_cron' AND c.relname = 'job');
 BEGIN
   DELETE FROM @extschema@.spoj_refresh_runs r WHERE r.finished_at < now() - keep;
   GET DIAGNOSTICS n_runs = ROW_COUNT;
