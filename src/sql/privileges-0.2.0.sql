@@ -2,8 +2,8 @@
 -- Privileges of the objects 0.2.0 added or re-created: part of the install script and
 -- the tail of the 0.1.0--0.2.0 step (which leaves those of 0.1.0's objects, and every
 -- GRANT a DBA made on them, as they are).
-REVOKE ALL ON FUNCTION @extschema@._spoj_guard(boolean) FROM PUBLIC;
-REVOKE ALL ON FUNCTION @extschema@._spoj_require_preload() FROM PUBLIC;
+-- _spoj_guard and _spoj_require_preload stay executable by PUBLIC: they only check, and
+-- spoj_refresh_job, which runs as its caller, calls the guard.
 REVOKE ALL ON FUNCTION @extschema@._spoj_begin(boolean) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._spoj_refresh_if_stale(interval) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._spoj_refresh_tracked_users(interval) FROM PUBLIC;
