@@ -54,11 +54,15 @@ Datum* datums(size_t n) { return static_cast<Datum*>(palloc(sizeof(Datum) * (n +
 // and arrays before heap_form_tuple copies them into the tuple: those intermediate
 // copies live in a scratch context dropped at the end, and the packed block is released
 // as soon as the arrays exist, so a large list is held about once, not four times.
-Datum fetch_result(FunctionCallInfo fcinfo, MallocOwner* owner, const spojscore::CrawlStats& c) {
+// spoj_fetch_result, checked before any work is done (see composite_result_type).
+TupleDesc fetch_result_type(FunctionCallInfo fcinfo) {
     static const Oid shape[14] = {TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, INT4ARRAYOID, FLOAT8ARRAYOID,
                                   INT4ARRAYOID, INT4OID,      INT4OID,      INT4OID,      INT4OID,
                                   INT4OID,      INT4OID,      INT8OID,      INT4OID};
-    TupleDesc tupdesc = spojscore::pg::composite_result_type(fcinfo, shape, 14);
+    return spojscore::pg::composite_result_type(fcinfo, shape, 14);
+}
+
+Datum fetch_result(TupleDesc tupdesc, MallocOwner* owner, const spojscore::CrawlStats& c) {
 
     MemoryContext scratch = AllocSetContextCreate(CurrentMemoryContext, "spojscore result", ALLOCSET_DEFAULT_SIZES);
     MemoryContext caller = MemoryContextSwitchTo(scratch);
@@ -108,6 +112,7 @@ Datum fetch_result(FunctionCallInfo fcinfo, MallocOwner* owner, const spojscore:
 SPOJ_FUNCTION(spoj_fetch) {
     spojscore::pg::require_preloaded();
     require_utf8_database();
+    TupleDesc tupdesc = fetch_result_type(fcinfo);
     const spojscore::pg::Settings s = spojscore::pg::settings;
     MallocOwner* owner = spojscore::pg::new_malloc_owner();
     spojscore::CrawlStats counters;  // plain data: safe to keep across the boundary
@@ -118,13 +123,14 @@ SPOJ_FUNCTION(spoj_fetch) {
         counters = result.stats;
         spojscore::pg::pack_rows(result.rows, *owner);
     });
-    PG_RETURN_DATUM(fetch_result(fcinfo, owner, counters));
+    PG_RETURN_DATUM(fetch_result(tupdesc, owner, counters));
 }
 
 // _spoj_parse_pages(pages text[]) -> spoj_fetch_result: pages 1..n given in order.
 SPOJ_FUNCTION(spoj_parse_pages) {
     spojscore::pg::require_preloaded();
     require_utf8_database();
+    TupleDesc tupdesc = fetch_result_type(fcinfo);
     ArrayType* array = PG_GETARG_ARRAYTYPE_P(0);
     Datum* elems;
     bool* nulls;
@@ -149,7 +155,7 @@ SPOJ_FUNCTION(spoj_parse_pages) {
         counters = result.stats;
         spojscore::pg::pack_rows(result.rows, *owner);
     });
-    PG_RETURN_DATUM(fetch_result(fcinfo, owner, counters));
+    PG_RETURN_DATUM(fetch_result(tupdesc, owner, counters));
 }
 
 // _spoj_caller_is_superuser(): whether the role that called into spojscore is a

@@ -39,6 +39,11 @@ void summarize(const spojscore::ListPage& page, SkipSummary& out) {
 }  // namespace
 
 SPOJ_FUNCTION(spoj_parse_list) {
+    // The result's shape is checked before any work is done (see composite_result_type).
+    InitMaterializedSRF(fcinfo, 0);
+    auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
+    static const Oid shape[6] = {INT4OID, TEXTOID, TEXTOID, INT4OID, FLOAT8OID, INT4OID};
+    spojscore::pg::require_result_shape(fcinfo, rsinfo->setDesc, shape, 6);
     const spojscore::pg::Utf8Arg html = spojscore::pg::utf8_arg(PG_GETARG_TEXT_PP(0));
     spojscore::pg::MallocOwner* owner = spojscore::pg::new_malloc_owner();
     const spojscore::pg::RowBlock* rows = nullptr;
@@ -59,10 +64,6 @@ SPOJ_FUNCTION(spoj_parse_list) {
         ereport(WARNING, (errmsg("spojscore: invalid UTF-8 replaced in %d names",
                                  summary.invalid_utf8_names)));
 
-    InitMaterializedSRF(fcinfo, 0);
-    auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
-    static const Oid shape[6] = {INT4OID, TEXTOID, TEXTOID, INT4OID, FLOAT8OID, INT4OID};
-    spojscore::pg::require_result_shape(fcinfo, rsinfo->setDesc, shape, 6);
     for (size_t i = 0; i < rows->count; ++i) {
         const spojscore::pg::PackedRow& row = rows->rows[i];
         Datum values[6];

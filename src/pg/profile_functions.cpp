@@ -50,9 +50,13 @@ void pack_profile(const spojscore::ProfilePage& p, PackedProfile& out, spojscore
     out.submitted = static_cast<int32>(p.solutions_submitted.value_or(0));
 }
 
-Datum profile_datum(FunctionCallInfo fcinfo, const PackedProfile& p) {
+// spoj_profile, checked before any work is done (see composite_result_type).
+TupleDesc profile_type(FunctionCallInfo fcinfo) {
     static const Oid shape[7] = {TEXTOID, TEXTOID, INT8OID, FLOAT8OID, INT4OID, INT4OID, TEXTARRAYOID};
-    TupleDesc tupdesc = spojscore::pg::composite_result_type(fcinfo, shape, 7);
+    return spojscore::pg::composite_result_type(fcinfo, shape, 7);
+}
+
+Datum profile_datum(TupleDesc tupdesc, const PackedProfile& p) {
     Datum* codes = static_cast<Datum*>(palloc(sizeof(Datum) * (p.codes + 1)));
     for (int i = 0; i < p.codes; ++i) codes[i] = CStringGetTextDatum(p.code[i]);
     Datum values[7] = {
@@ -73,6 +77,7 @@ Datum profile_datum(FunctionCallInfo fcinfo, const PackedProfile& p) {
 
 // spoj_parse_profile(html text) -> spoj_profile
 SPOJ_FUNCTION(spoj_parse_profile) {
+    TupleDesc tupdesc = profile_type(fcinfo);
     const spojscore::pg::Utf8Arg html = spojscore::pg::utf8_arg(PG_GETARG_TEXT_PP(0));
     spojscore::pg::MallocOwner* owner = spojscore::pg::new_malloc_owner();
     PackedProfile packed;
@@ -82,7 +87,7 @@ SPOJ_FUNCTION(spoj_parse_profile) {
         spojscore::require_profile(page, "page");
         pack_profile(page, packed, *owner);
     });
-    Datum result = profile_datum(fcinfo, packed);
+    Datum result = profile_datum(tupdesc, packed);
     spojscore::pg::release_block(owner);
     PG_RETURN_DATUM(result);
 }
@@ -90,6 +95,7 @@ SPOJ_FUNCTION(spoj_parse_profile) {
 // _spoj_fetch_profile(handle text) -> spoj_profile, from spojscore.base_url.
 SPOJ_FUNCTION(spoj_fetch_profile) {
     spojscore::pg::require_preloaded();
+    TupleDesc tupdesc = profile_type(fcinfo);
     char* handle = text_to_cstring(PG_GETARG_TEXT_PP(0));
     const spojscore::pg::Settings s = spojscore::pg::settings;
     spojscore::pg::MallocOwner* owner = spojscore::pg::new_malloc_owner();
@@ -98,7 +104,7 @@ SPOJ_FUNCTION(spoj_fetch_profile) {
         spojscore::ProfilePage page = spojscore::fetch_profile(spojscore::pg::fetch_options(s), handle);
         pack_profile(page, packed, *owner);
     });
-    Datum result = profile_datum(fcinfo, packed);
+    Datum result = profile_datum(tupdesc, packed);
     spojscore::pg::release_block(owner);
     PG_RETURN_DATUM(result);
 }
