@@ -1,6 +1,8 @@
 # D3: a refresh that overlaps a running one fails at once with 55P03, makes no HTTP
 # request, and the job procedure records it as 'skipped'; once the first refresh has
-# finished, the second session can refresh.
+# finished, the second session can refresh. 0.2.0: the error's DETAIL names the backend
+# holding the lock (the row of spoj_refresh_lock, also when a superuser holds it by hand);
+# 0.1.0's advisory key blocks nothing any more.
 use strict;
 use warnings;
 use PostgreSQL::Test::Cluster;
@@ -25,6 +27,8 @@ my $r = bg_run($s2, 'SELECT * FROM spoj_refresh()', 20);
 is($r->{sqlstate}, '55P03', 'session 2: overlapping spoj_refresh() fails with 55P03')
   or diag $r->{stderr};
 like($r->{stderr}, qr/spojscore: a refresh is already running/, 'session 2: message');
+like($r->{stderr}, qr/DETAIL:\s+It runs in backend $s1->{spoj_pid}, in a transaction started at \d{4}-/,
+	"session 2: the DETAIL names session 1's backend ($s1->{spoj_pid}) and its start");
 ok($r->{elapsed} < 0.5, sprintf('session 2: fails at once (%.3f s)', $r->{elapsed}));
 note sprintf('D3: overlapping refresh refused after %.3f s', $r->{elapsed});
 
@@ -57,6 +61,26 @@ ok($h->{distinct_starts} >= 3 && $h->{requests} <= 4 && $h->{max_start} <= 150,
 	"session 2: pages 1-3 requested this time ($h->{requests} requests)")
   or diag explain $h;
 is(last_run($node)->{status}, 'ok', "the last run is recorded as 'ok'");
+
+# 0.2.0: the lock is the row of spoj_refresh_lock (no advisory key). A superuser holding
+# it FOR UPDATE blocks refreshes the same way, and is named in the DETAIL.
+$s1->query_safe('BEGIN; SELECT id FROM spoj_refresh_lock FOR UPDATE');
+is($s2->query_safe('SELECT refresh_running FROM spoj_status()'), 't',
+	'row lock held: spoj_status().refresh_running is true');
+$r = bg_run($s2, 'SELECT * FROM spoj_refresh()', 20);
+is($r->{sqlstate}, '55P03', 'row lock held by a superuser: spoj_refresh() fails with 55P03')
+  or diag $r->{stderr};
+like($r->{stderr}, qr/DETAIL:\s+It runs in backend $s1->{spoj_pid}, /,
+	"... and the DETAIL names the holder's pid ($s1->{spoj_pid})");
+is(fixture_hits($fast)->{requests}, $h->{requests}, '... with no HTTP request');
+$s1->query_safe('COMMIT');
+is($s2->query_safe('SELECT refresh_running FROM spoj_status()'), 'f',
+	'lock released: refresh_running is false');
+# An advisory lock on 0.1.0's key no longer blocks anything.
+$s1->query_safe('SELECT pg_advisory_lock(1936748394)');
+$r = bg_run($s2, 'SELECT pages, rows_seen FROM spoj_refresh()', 30);
+is($r->{stdout}, '3|130', "0.1.0's advisory key held: the refresh still runs") or diag $r->{stderr};
+$s1->query_safe('SELECT pg_advisory_unlock_all()');
 
 $s1->quit;
 $s2->quit;

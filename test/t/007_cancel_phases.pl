@@ -69,8 +69,12 @@ my $max = max_of(@lat);
 note sprintf('R2 apply phase: cancel latency max %.3f s over %d runs (%s)',
 	$max, scalar @lat, join(' ', map { sprintf '%.3f', $_ } @lat));
 ok($max < $limit, sprintf('R2 apply phase: every cancel within %.1fs (max %.3f s)', $limit, $max));
-is($ctl->query_safe("SELECT count(*) FROM pg_locks WHERE pid = $pid AND locktype = 'advisory'"), '0',
-	'R2 apply phase: the refresh lock was released');
+# The refresh lock is the row of spoj_refresh_lock (RowShareLock on the table).
+is($ctl->query_safe("SELECT count(*) FROM pg_locks WHERE pid = $pid AND locktype = 'relation'
+	AND relation = 'spoj_refresh_lock'::regclass"), '0',
+	'R2 apply phase: the refresh lock (spoj_refresh_lock) was released');
+is($ctl->query_safe('SELECT refresh_running FROM spoj_status()'), 'f',
+	'R2 apply phase: spoj_status() says no refresh is running');
 $locker->query_safe('ROLLBACK');
 is(checksum($node), $before, 'R2 apply phase: the table is unchanged');
 is($node->safe_psql('postgres', $runs_sql), $runs, 'R2 apply phase: no run recorded');
