@@ -64,12 +64,13 @@ sub wait_for_hits
 
 # A started cluster with spojscore (and pg_cron when cron => 1) preloaded and the
 # extension created in database postgres. Settings suit 130-row fixtures and short
-# fault timeouts; tests override per session with SET.
+# fault timeouts; tests override per session with SET. streaming => 1 makes a primary
+# that standbys can be made from (backup, init_from_backup).
 sub spoj_node
 {
 	my ($name, %opt) = @_;
 	my $node = PostgreSQL::Test::Cluster->new($name);
-	$node->init;
+	$node->init($opt{streaming} ? (allows_streaming => 1) : ());
 	my $preload = $opt{cron} ? 'pg_cron,spojscore' : 'spojscore';
 	$node->append_conf(
 		'postgresql.conf', qq{
