@@ -193,7 +193,7 @@ BEGIN
     RETURN 'fresh';
   END IF;
   BEGIN
-    PERFORM @extschema@.spoj_refresh();
+    PERFORM @extschema@.spoj_refresh(false);
     RETURN 'refreshed';
   EXCEPTION WHEN lock_not_available THEN
     INSERT INTO @extschema@.spoj_refresh_runs (started_at, finished_at, status, source, error, sqlstate)
@@ -223,12 +223,12 @@ CREATE PROCEDURE @extschema@.spoj_refresh_job(max_age interval DEFAULT NULL, for
 LANGUAGE plpgsql SECURITY INVOKER
 AS $$
 DECLARE
-  ext_schema oid;
-  owner oid;
-  creator text;
-  started timestamptz := pg_catalog.clock_timestamp();
-  msg text;
-  state text;
+  ext_schema pg_catalog.oid;
+  owner pg_catalog.oid;
+  creator pg_catalog.text;
+  started pg_catalog.timestamptz := pg_catalog.clock_timestamp();
+  msg pg_catalog.text;
+  state pg_catalog.text;
 BEGIN
   -- @include trust_check
   PERFORM @extschema@._spoj_guard(true);
