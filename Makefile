@@ -42,7 +42,7 @@ include $(PGXS)
 override BITCODE_CXXFLAGS += -std=c++17
 
 # Object directories of a separate build directory.
-ifneq ($(srcdir),.)
+ifneq ($(abspath $(srcdir)),$(CURDIR))
 $(shell mkdir -p src/core src/pg)
 endif
 
