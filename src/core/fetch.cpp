@@ -96,7 +96,7 @@ struct Fetcher::Slot {
     bool out_of_memory = false;
     int page = 0;      // 0: idle
     std::string url;   // the page's URL, where every attempt starts
-    std::string at;    // the URL of the current request: `url` or a redirect's target
+    std::string at;    // the URL of the current request: `url` or an accepted redirect target
     long hops = 0;     // redirects followed in this attempt
     bool following = false;  // the next request continues a redirect (same attempt)
     int attempts = 0;  // retries already spent on this page
@@ -327,7 +327,7 @@ void Fetcher::finish(Slot& slot, CURLcode code) {
         done_.emplace(slot.page, FetchedPage{slot.page, slot.at, std::move(slot.body),
                                              content_type ? content_type : ""});
     } else {
-        std::string message = "page " + std::to_string(slot.page) + ": " + what + " from " + shown_url(slot.at);
+        std::string message = "page " + std::to_string(slot.page) + ": " + what + " from " + slot.at;
         if (slot.attempts > 0) message += " (after " + std::to_string(slot.attempts) + " retries)";
         if (verdict == Verdict::Fatal)
             fatal_.emplace(kind, message);
