@@ -47,6 +47,14 @@ SELECT code, users FROM spoj_parse_list(pg_temp.current_page('ID|NAME|QUALITY|US
   || pg_temp.row5(6, 'BIG', 'Too many users', '', '99999999999', '1.00')
   || pg_temp.row5(7, 'BLANK', '   ', '', '3', '1.00')));
 
+-- spoj_id is integer: an ID beyond 2147483647 makes the row invalid, never wrapped.
+SELECT spoj_id, code FROM spoj_parse_list(pg_temp.current_page('ID|NAME|QUALITY|USERS|ACC %',
+     pg_temp.row5(2147483647, 'MAXID', 'Largest id', '', '1', '1.00')
+  || replace(pg_temp.row5(0, 'HUGEID', 'Huge id', '', '1', '1.00'),
+             '<td class="text-center">0</td>', '<td class="text-center">99999999999</td>')
+  || replace(pg_temp.row5(0, 'OVERID', 'Just over', '', '1', '1.00'),
+             '<td class="text-center">0</td>', '<td class="text-center">2147483648</td>')));
+
 -- The 2014 layout: tr.problemrow, a CODE column, no thead.
 SELECT * FROM spoj_parse_list(
   '<html><head><meta http-equiv="content-type" content="text/html; charset=iso-8859-2"></head><body>'

@@ -33,6 +33,7 @@ BEGIN
     GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, state = RETURNED_SQLSTATE;
   END;
   msg := regexp_replace(msg, '127\.0\.0\.1:[0-9]+', 'FIXTURE', 'g');
+  msg := regexp_replace(msg, '127\.0\.0\.2:[0-9]+', 'OTHERHOST', 'g');
   RETURN state || ' ' || regexp_replace(msg, ' after [0-9]+ ms:', ' after N ms:')
          || CASE WHEN before = pg_temp.checksum() || (SELECT count(*) FROM spoj_refresh_runs)
                              || (SELECT count(*) FROM spoj_problem_history)
@@ -83,6 +84,12 @@ SELECT pg_temp.attempt('endless,seconds=10');
 SELECT pg_temp.attempt('gzip_bomb');
 SELECT pg_temp.attempt('redirect,to=file');
 SELECT pg_temp.attempt('redirect,to=gopher');
+-- Redirects stay on base_url's scheme, host and port, checked before any request; an
+-- error names the URL that answered (here the target of a followed relative redirect).
+SELECT pg_temp.attempt('redirect,to=other');
+SELECT pg_temp.attempt('redirect,to=https');
+SELECT pg_temp.attempt('redirect,to=location,location=http%3A%2F%2F10.0.0.1%2Fadmin');
+SELECT pg_temp.attempt('redirect,to=location,location=%2Fs%2Fstatus%2Ccode%3D404%2Fproblems%2Fclassical%2Fsort%3D0%2Cstart%3D0');
 SELECT pg_temp.attempt('ctype,type=json');
 SELECT pg_temp.attempt('header,kind=nostatus');
 SELECT pg_temp.attempt('header,kind=many');
@@ -90,6 +97,10 @@ SELECT pg_temp.attempt('header,kind=cr');
 -- One bad row in 130 is over the 0.5 % default; a superuser may raise the limit.
 SELECT pg_temp.attempt('ok,total=130,v_bad_rows=%7B%223%22%3A%7B%22users%22%3A%22-5%22%7D%7D');
 SET spojscore.max_invalid_ratio = 0.01;
+-- An ID beyond integer is an invalid row too (issue 12), never stored wrapped (1215752191).
+SELECT pg_temp.attempt('ok,total=130,v_bad_rows=%7B%223%22%3A%7B%22id%22%3A%2299999999999%22%7D%7D');
+SELECT invalid_rows FROM spoj_refresh_runs ORDER BY id DESC LIMIT 1;
+SELECT count(*) AS wrapped FROM spoj_problems WHERE spoj_id = 1215752191 OR spoj_id < 0;
 SELECT pg_temp.attempt('ok,total=130,v_bad_rows=%7B%223%22%3A%7B%22users%22%3A%22-5%22%7D%7D');
 RESET spojscore.max_invalid_ratio;
 SELECT count(*) AS rows, count(*) FILTER (WHERE missing_since IS NOT NULL) AS missing FROM spoj_problems;

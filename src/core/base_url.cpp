@@ -1,6 +1,10 @@
 #include "base_url.hpp"
 
+#include <curl/curl.h>
+
 #include <cctype>
+#include <memory>
+#include <new>
 #include <string>
 
 #include "error.hpp"
@@ -49,7 +53,63 @@ bool is_loopback(std::string_view host) {
     return localhost || host == "[::1]" || is_ipv4_loopback(host);
 }
 
+struct UrlDeleter {
+    void operator()(CURLU* url) const noexcept { curl_url_cleanup(url); }
+};
+
+// The parts of an absolute URL that decide where a request goes, as libcurl itself reads
+// them (so the check and the connection cannot disagree); nothing when it does not parse.
+struct Origin {
+    std::string scheme, host, port;
+    bool userinfo = false;
+};
+
+std::optional<Origin> origin_of(std::string_view url) {
+    std::unique_ptr<CURLU, UrlDeleter> handle(curl_url());
+    if (!handle) throw std::bad_alloc();
+    const std::string copy(url);
+    if (curl_url_set(handle.get(), CURLUPART_URL, copy.c_str(), CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK)
+        return std::nullopt;
+    Origin origin;
+    auto part = [&](CURLUPart which, std::string& out, unsigned flags) {
+        char* value = nullptr;
+        CURLUcode code = curl_url_get(handle.get(), which, &value, flags);
+        if (code == CURLUE_OK) out = value;
+        curl_free(value);
+        return code == CURLUE_OK;
+    };
+    if (!part(CURLUPART_SCHEME, origin.scheme, 0)) return std::nullopt;
+    part(CURLUPART_HOST, origin.host, 0);  // file:/// has none
+    for (char& c : origin.scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (char& c : origin.host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    part(CURLUPART_PORT, origin.port, CURLU_DEFAULT_PORT);
+    std::string ignored;
+    origin.userinfo = part(CURLUPART_USER, ignored, 0) || part(CURLUPART_PASSWORD, ignored, 0);
+    return origin;
+}
+
 }  // namespace
+
+std::optional<std::string> redirect_refusal(std::string_view base_url, std::string_view target) {
+    if (target.size() > kMaxRedirectUrlBytes) return "longer than 2048 bytes";
+    for (char c : target) {
+        auto u = static_cast<unsigned char>(c);
+        if (u <= 0x20 || u >= 0x7f) return "contains a space, control or non-ASCII character";
+    }
+    const std::optional<Origin> to = origin_of(target);
+    if (!to) return "not an absolute URL";
+    if (to->scheme != "http" && to->scheme != "https") return "scheme \"" + to->scheme + "\" is not http or https";
+    if (to->userinfo) return "user information is not allowed";
+    if (to->host.empty()) return "no host";
+    const std::optional<Origin> base = origin_of(base_url);
+    if (!base) return "base_url does not parse";
+    if (base->scheme == "https" && to->scheme == "http") return "https must not be left for plain http";
+    if (to->scheme == "http" && !is_loopback(to->host)) return "plain http is allowed only for a loopback host";
+    if (to->host != base->host) return "another host than base_url's";
+    if (to->scheme != base->scheme) return "another scheme than base_url's";
+    if (to->port != base->port) return "another port than base_url's";
+    return std::nullopt;
+}
 
 void validate_base_url(std::string_view url) {
     if (url.empty()) reject(url, "empty");

@@ -34,7 +34,15 @@ CrawlResult crawl_classical(const FetchOptions& options, const PageParser& parse
 
     for (int page = 1;; ++page) {
         FetchedPage fetched = fetcher.take(page);
-        if (!merger.add(page, parse(fetched.body, fetched.content_type))) break;
+        bool more = false;
+        try {
+            more = merger.add(page, parse(fetched.body, fetched.content_type));
+        } catch (const Error& e) {
+            // After a redirect, the page's own URL is not the one that answered: name it.
+            if (fetched.url == classical_page_url(options.base_url, page)) throw;
+            throw Error(e.kind(), std::string(e.what()) + " (answered by " + fetched.url + ")");
+        }
+        if (!more) break;
         if (page >= options.max_pages) {
             merger.result().stop = CrawlStop::MaxPages;
             break;

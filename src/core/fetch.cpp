@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "base_url.hpp"
+
 namespace spojscore {
 namespace {
 
@@ -48,6 +50,28 @@ std::string media_type(const char* content_type) {
     return type;
 }
 
+// A URL as it may appear in a message: printable ASCII, at most 300 bytes.
+std::string shown_url(std::string_view url) {
+    static const char hex[] = "0123456789ABCDEF";
+    std::string out;
+    for (char c : url.substr(0, 300)) {
+        auto u = static_cast<unsigned char>(c);
+        if (u > 0x20 && u < 0x7f) {
+            out += c;
+        } else {
+            out += '%';
+            out += hex[u >> 4];
+            out += hex[u & 15];
+        }
+    }
+    if (url.size() > 300) out += "...";
+    return out;
+}
+
+bool is_redirect(long status) {
+    return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
 bool is_retryable_transport(CURLcode code) {
     switch (code) {
         case CURLE_COULDNT_CONNECT:  // refused
@@ -71,7 +95,10 @@ struct Fetcher::Slot {
     bool over_cap = false;
     bool out_of_memory = false;
     int page = 0;      // 0: idle
-    std::string url;
+    std::string url;   // the page's URL, where every attempt starts
+    std::string at;    // the URL of the current request: `url` or an accepted redirect target
+    long hops = 0;     // redirects followed in this attempt
+    bool following = false;  // the next request continues a redirect (same attempt)
     int attempts = 0;  // retries already spent on this page
     bool active = false;  // added to the multi handle
     Clock::time_point ready_at{};
@@ -121,9 +148,8 @@ void Fetcher::configure(Slot& slot) {
     CURL* e = slot.easy.get();
     SET_OPTION(e, CURLOPT_NOSIGNAL, 1L);  // the backend owns SIGALRM
     SET_OPTION(e, CURLOPT_PROTOCOLS_STR, "http,https");
-    SET_OPTION(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    SET_OPTION(e, CURLOPT_FOLLOWLOCATION, options_.max_redirects > 0 ? 1L : 0L);
-    SET_OPTION(e, CURLOPT_MAXREDIRS, options_.max_redirects);
+    // Redirects are followed by finish(), each target checked by redirect_refusal() first.
+    SET_OPTION(e, CURLOPT_FOLLOWLOCATION, 0L);
     SET_OPTION(e, CURLOPT_CONNECTTIMEOUT_MS, options_.connect_timeout_ms);
     SET_OPTION(e, CURLOPT_TIMEOUT_MS, options_.request_timeout_ms);
     SET_OPTION(e, CURLOPT_LOW_SPEED_LIMIT, options_.low_speed_bytes);
@@ -181,10 +207,15 @@ void Fetcher::start_ready(Clock::time_point now) {
             slot->attempts = 0;
             queue_.pop_front();
         }
+        if (!slot->following) {
+            slot->at = slot->url;
+            slot->hops = 0;
+        }
+        slot->following = false;
         slot->body.clear();
         slot->over_cap = slot->out_of_memory = false;
         slot->errbuf[0] = '\0';
-        SET_OPTION(slot->easy.get(), CURLOPT_URL, slot->url.c_str());
+        SET_OPTION(slot->easy.get(), CURLOPT_URL, slot->at.c_str());
         if (curl_multi_add_handle(multi_.get(), slot->easy.get()) != CURLM_OK)
             throw Error(ErrorKind::Internal, "curl_multi_add_handle failed");
         slot->active = true;
@@ -240,7 +271,24 @@ void Fetcher::finish(Slot& slot, CURLcode code) {
         } else if (status == 500 || status == 502 || status == 504) {
             verdict = Verdict::Retry;
         } else if (status >= 300 && status < 400) {
-            what += " redirect not followed";
+            char* location = nullptr;
+            if (is_redirect(status) && options_.max_redirects > 0)
+                curl_easy_getinfo(e, CURLINFO_REDIRECT_URL, &location);
+            std::optional<std::string> refusal;
+            if (location == nullptr) {
+                what += " redirect not followed";
+            } else if (slot.hops >= options_.max_redirects) {
+                what = "more than " + std::to_string(options_.max_redirects) + " redirects";
+            } else if ((refusal = redirect_refusal(options_.base_url, location))) {
+                what = "redirect to " + shown_url(location) + " refused (" + *refusal + ")";
+            } else {
+                // The same attempt goes on at the target, at once, on this connection slot.
+                slot.at = location;
+                ++slot.hops;
+                slot.following = true;
+                slot.ready_at = Clock::now();
+                return;
+            }
         }
     } else if (code == CURLE_FILESIZE_EXCEEDED || (code == CURLE_WRITE_ERROR && slot.over_cap)) {
         kind = ErrorKind::SizeLimit;
@@ -259,8 +307,6 @@ void Fetcher::finish(Slot& slot, CURLcode code) {
     } else if (code == CURLE_PARTIAL_FILE) {
         verdict = Verdict::Retry;
         what = "transfer incomplete (" + detail + ")";
-    } else if (code == CURLE_TOO_MANY_REDIRECTS) {
-        what = "more than " + std::to_string(options_.max_redirects) + " redirects";
     } else if (code == CURLE_UNSUPPORTED_PROTOCOL) {
         what = "refused: " + detail;
     } else {
@@ -278,10 +324,10 @@ void Fetcher::finish(Slot& slot, CURLcode code) {
         return;  // the slot keeps its page
     }
     if (verdict == Verdict::Done) {
-        done_.emplace(slot.page, FetchedPage{slot.page, slot.url, std::move(slot.body),
+        done_.emplace(slot.page, FetchedPage{slot.page, slot.at, std::move(slot.body),
                                              content_type ? content_type : ""});
     } else {
-        std::string message = "page " + std::to_string(slot.page) + ": " + what + " from " + slot.url;
+        std::string message = "page " + std::to_string(slot.page) + ": " + what + " from " + slot.at;
         if (slot.attempts > 0) message += " (after " + std::to_string(slot.attempts) + " retries)";
         if (verdict == Verdict::Fatal)
             fatal_.emplace(kind, message);

@@ -19,7 +19,7 @@ namespace spojscore {
 
 struct FetchedPage {
     int page = 0;              // 1-based, as requested
-    std::string url;
+    std::string url;           // the URL that answered (a redirect's target, if any)
     std::string body;          // complete, decoded, <= max_page_bytes
     std::string content_type;  // the Content-Type header value (text/html...)
 };
@@ -42,8 +42,10 @@ public:
     // transfer starts when a connection is free (and its politeness delay has passed).
     void request(int page, std::string url);
 
-    // Waits for page `page` and returns it. Throws Error for that page's failure
-    // (Network, Layout for a wrong content type, SizeLimit), for a 429/503 on any page,
+    // Waits for page `page` and returns it, following up to max_redirects redirects
+    // that redirect_refusal() allows. Throws Error for that page's failure (Network,
+    // a refused redirect included, naming its target; Layout for a wrong content type;
+    // SizeLimit), each naming the URL that answered, for a 429/503 on any page,
     // for the run budget and for a cancel (Cancelled). Every connection is closed
     // before anything is thrown.
     FetchedPage take(int page);

@@ -343,11 +343,11 @@ ProfilePage fetch_profile(const FetchOptions& options, std::string_view handle) 
     ProfilePage page = parse_profile_page(fetched.body, fetched.content_type);
     if (page.kind == ProfileKind::UnknownHandle)
         throw Error(ErrorKind::InvalidArgument,
-                    "unknown SPOJ user \"" + std::string(handle) + "\" (no profile at " + url + ")");
+                    "unknown SPOJ user \"" + std::string(handle) + "\" (no profile at " + fetched.url + ")");
     const std::string who = profile_who(handle);
-    require_profile(page, who, url);
+    require_profile(page, who, fetched.url);  // the URL that answered, after any redirect
     if (page.handle != handle)
-        throw Error(ErrorKind::Layout, who + ": " + url + " shows the profile of \"" + page.handle + "\"");
+        throw Error(ErrorKind::Layout, who + ": " + fetched.url + " shows the profile of \"" + page.handle + "\"");
     return page;
 }
 

@@ -85,7 +85,11 @@ bool valid_name(std::string_view name) noexcept {
 
 std::optional<std::int64_t> parse_users(std::string_view text) noexcept { return digits(text, 9); }
 
-std::optional<std::int64_t> parse_id(std::string_view text) noexcept { return digits(text, 18); }
+std::optional<std::int64_t> parse_id(std::string_view text) noexcept {
+    const auto value = digits(text, 18);
+    if (!value || *value > kMaxSpojId) return std::nullopt;
+    return value;
+}
 
 std::optional<double> parse_acc_rate(std::string_view text) noexcept {
     const std::size_t dot = text.find('.');
@@ -114,7 +118,8 @@ bool meets_row_contract(const ProblemRow& row) {
     std::string name = row.name;
     return valid_code(row.code) && make_valid_utf8(name) == 0 && name.size() == row.name.size() &&
            normalize_space(row.name) == row.name && valid_name(row.name) && row.users >= 0 &&
-           row.users <= 999999999 && row.spoj_id >= 0 && std::isfinite(row.acc_rate) && row.acc_rate >= 0 &&
+           row.users <= 999999999 && row.spoj_id >= 0 && row.spoj_id <= kMaxSpojId &&
+           (!row.quality || (*row.quality >= -999999999 && *row.quality <= 999999999)) && std::isfinite(row.acc_rate) && row.acc_rate >= 0 &&
            row.acc_rate <= 100;
 }
 

@@ -13,6 +13,7 @@ namespace spojscore {
 
 enum class Column { Id, Name, Code, Quality, Users, AccRate };
 constexpr int kColumnCount = 6;
+constexpr std::int64_t kMaxSpojId = 2147483647;  // spoj_problems.spoj_id is integer
 
 // The column a header cell's text names ("ACC %", "ACC&nbsp;%" and "ACC%" alike).
 std::optional<Column> column_from_header(std::string_view text);
@@ -25,7 +26,8 @@ std::optional<std::string> link_target(std::string_view href, std::string_view s
 bool valid_code(std::string_view code) noexcept;                  // ^[A-Z0-9_]{1,20}$
 bool valid_name(std::string_view name) noexcept;                  // 1..200 code points
 std::optional<std::int64_t> parse_users(std::string_view text) noexcept;  // ^[0-9]{1,9}$
-std::optional<std::int64_t> parse_id(std::string_view text) noexcept;     // ^[0-9]{1,18}$
+// ^[0-9]{1,18}$ and at most kMaxSpojId (the column is integer: never wrapped).
+std::optional<std::int64_t> parse_id(std::string_view text) noexcept;
 // ^[0-9]{1,3}(\.[0-9]{1,4})?$ and at most 100.
 std::optional<double> parse_acc_rate(std::string_view text) noexcept;
 // Empty means "nobody voted" (sets `quality` to nothing); else ^-?[0-9]{1,9}$.

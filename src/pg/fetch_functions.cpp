@@ -75,10 +75,10 @@ Datum fetch_result(TupleDesc tupdesc, MallocOwner* owner, const spojscore::Crawl
         const PackedRow& r = block->rows[i];
         codes[i] = CStringGetTextDatum(r.code);
         names[i] = CStringGetTextDatum(r.name);
-        ids[i] = Int32GetDatum(static_cast<int32>(r.spoj_id));
-        users[i] = Int32GetDatum(static_cast<int32>(r.users));
+        ids[i] = Int32GetDatum(spojscore::pg::checked_int4(r.spoj_id, "spoj_id"));
+        users[i] = Int32GetDatum(spojscore::pg::checked_int4(r.users, "users"));
         acc[i] = Float8GetDatum(r.acc_rate);
-        quality[i] = Int32GetDatum(static_cast<int32>(r.quality));
+        quality[i] = Int32GetDatum(spojscore::pg::checked_int4(r.quality, "quality"));
         quality_null[i] = !r.has_quality;
     }
     const int count = static_cast<int>(n);

@@ -68,12 +68,12 @@ SPOJ_FUNCTION(spoj_parse_list) {
         const spojscore::pg::PackedRow& row = rows->rows[i];
         Datum values[6];
         bool nulls[6] = {false, false, false, false, false, !row.has_quality};
-        values[0] = Int32GetDatum(static_cast<int32>(row.spoj_id));
+        values[0] = Int32GetDatum(spojscore::pg::checked_int4(row.spoj_id, "spoj_id"));
         values[1] = spojscore::pg::utf8_text_datum(row.code);
         values[2] = spojscore::pg::utf8_text_datum(row.name);
-        values[3] = Int32GetDatum(static_cast<int32>(row.users));
+        values[3] = Int32GetDatum(spojscore::pg::checked_int4(row.users, "users"));
         values[4] = Float8GetDatum(row.acc_rate);
-        values[5] = Int32GetDatum(static_cast<int32>(row.quality));
+        values[5] = Int32GetDatum(spojscore::pg::checked_int4(row.quality, "quality"));
         tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
     }
     spojscore::pg::release_block(owner);

@@ -15,6 +15,7 @@ extern "C" {
 #include "core/profile_page.hpp"
 #include "pg/call_memory.hpp"
 #include "pg/fetch_options_from_settings.hpp"
+#include "pg/row_block.hpp"
 
 namespace {
 
@@ -25,7 +26,7 @@ struct PackedProfile {
     bool has_rank, has_points, has_solved_count, has_submitted;
     int64 rank;
     double points;
-    int32 solved_count, submitted;
+    int64 solved_count, submitted;  // checked into integer when the tuple is built
     int32 codes;
     const char** code;  // inside block
 };
@@ -45,9 +46,9 @@ void pack_profile(const spojscore::ProfilePage& p, PackedProfile& out, spojscore
     out.has_points = p.points.has_value();
     out.points = p.points.value_or(0);
     out.has_solved_count = p.problems_solved.has_value();
-    out.solved_count = static_cast<int32>(p.problems_solved.value_or(0));
+    out.solved_count = p.problems_solved.value_or(0);
     out.has_submitted = p.solutions_submitted.has_value();
-    out.submitted = static_cast<int32>(p.solutions_submitted.value_or(0));
+    out.submitted = p.solutions_submitted.value_or(0);
 }
 
 // spoj_profile, checked before any work is done (see composite_result_type).
@@ -64,8 +65,8 @@ Datum profile_datum(TupleDesc tupdesc, const PackedProfile& p) {
         spojscore::pg::utf8_text_datum(p.full_name),
         Int64GetDatum(p.rank),
         Float8GetDatum(p.points),
-        Int32GetDatum(p.solved_count),
-        Int32GetDatum(p.submitted),
+        Int32GetDatum(spojscore::pg::checked_int4(p.solved_count, "problems_solved")),
+        Int32GetDatum(spojscore::pg::checked_int4(p.submitted, "solutions_submitted")),
         PointerGetDatum(construct_array(codes, p.codes, TEXTOID, -1, false, TYPALIGN_INT)),
     };
     bool nulls[7] = {false, *p.full_name == '\0', !p.has_rank, !p.has_points, !p.has_solved_count,

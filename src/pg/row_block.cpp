@@ -23,4 +23,12 @@ RowBlock* pack_rows(const std::vector<ProblemRow>& rows, MallocOwner& owner) {
     return block;
 }
 
+int32 checked_int4(std::int64_t value, const char* column) {
+    if (value < PG_INT32_MIN || value > PG_INT32_MAX)
+        ereport(ERROR, (errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+                        errmsg("spojscore: %s %lld is out of range for type integer", column,
+                               static_cast<long long>(value))));
+    return static_cast<int32>(value);
+}
+
 }  // namespace spojscore::pg

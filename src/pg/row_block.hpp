@@ -30,4 +30,9 @@ struct RowBlock {
 // Throws std::bad_alloc.
 RowBlock* pack_rows(const std::vector<ProblemRow>& rows, MallocOwner& owner);
 
+// `value` as an integer column's value, or ERROR 22003 naming `column`. Core range-checks
+// every field first (an out-of-range row is invalid), so this only stops a bug from
+// storing a wrapped number. Call it outside SPOJ_CORE.
+int32 checked_int4(std::int64_t value, const char* column);
+
 }  // namespace spojscore::pg

@@ -157,6 +157,14 @@ TEST(ListPage, BadUsersValuesSkippedAndCounted) {
     }
 }
 
+TEST(ListPage, LargestIntegerIdIsKept) {
+    std::string expected;
+    const ListPage page = page_with_bad_cell("current", 5, "id", "2147483647", &expected);
+    ASSERT_EQ(page.rows.size(), 50u);
+    EXPECT_EQ(page.rows[5].spoj_id, 2147483647);
+    EXPECT_EQ(rows_tsv(page.rows), expected);
+}
+
 TEST(ListPage, UsersSurroundingWhitespaceTrimmed) {
     std::string expected;
     const ListPage page = page_with_bad_cell("2014", 5, "users", " 12 \n&nbsp;", &expected);
@@ -185,6 +193,9 @@ TEST(ListPage, BadCodesNamesAndNumbersSkippedAndCounted) {
         {"name", std::string(201, 'y'), "bad name"},
         {"id", "x1", "bad id"},
         {"id", "", "bad id"},
+        {"id", "2147483648", "bad id"},  // spoj_id is integer: out of range, never wrapped
+        {"id", "99999999999", "bad id"},
+        {"id", "18446744073709551616", "bad id"},
         {"acc_rate", "abc", "bad acc_rate"},
         {"acc_rate", "100.01", "bad acc_rate"},
         {"acc_rate", "-1", "bad acc_rate"},

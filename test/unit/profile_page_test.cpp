@@ -152,6 +152,9 @@ TEST(ProfilePage, WorldRankVariants) {
                                            {"#12x (abc points)", std::nullopt, std::nullopt},
                                            {"#7 (0.1234567 points)", 7, std::nullopt},
                                            {"#7 (-3 points)", 7, std::nullopt},
+                                           // Out of range reads as absent (NULL), never wrapped.
+                                           {"#999999999999 (999999999.5 points)", 999999999999, 999999999.5},
+                                           {"#1000000000000 (1000000000 points)", std::nullopt, std::nullopt},
                                            {"unranked", std::nullopt, std::nullopt}}) {
         SCOPED_TRACE(c.text);
         const ProfilePage page =
@@ -164,6 +167,28 @@ TEST(ProfilePage, WorldRankVariants) {
     EXPECT_EQ(none.kind, ProfileKind::Profile);
     EXPECT_FALSE(none.world_rank);
     EXPECT_FALSE(none.points);
+}
+
+// problems_solved and solutions_submitted are integer columns: more than 9 digits is
+// out of range and reads as absent (NULL), never wrapped.
+TEST(ProfilePage, OutOfRangeCountsAreAbsent) {
+    const GeneratedProfile gen = generate_profile("counted", 1, 130, 3, 0);
+    for (const char* value : {"999,999,999", "1,000,000,000", "2147483648", "99999999999"}) {
+        SCOPED_TRACE(value);
+        std::string html = gen.html;
+        for (const char* key : {"problems_solved", "solutions_submitted"}) {
+            const std::string dd = "<dd>" + gen.expected.at(key) + "</dd>";
+            const std::size_t at = html.find(dd);
+            ASSERT_NE(at, std::string::npos) << key;
+            html.replace(at, dd.size(), std::string("<dd>") + value + "</dd>");
+        }
+        const ProfilePage page = parse_profile_page(html);
+        EXPECT_EQ(page.kind, ProfileKind::Profile);
+        const std::optional<std::int64_t> want =
+            std::string(value) == "999,999,999" ? std::optional<std::int64_t>(999999999) : std::nullopt;
+        EXPECT_EQ(page.problems_solved, want);
+        EXPECT_EQ(page.solutions_submitted, want);
+    }
 }
 
 TEST(ProfilePage, CellsWithoutAValidStatusLinkAreSkippedAndCounted) {

@@ -56,6 +56,12 @@ TEST(RowFields, IdAccRateQuality) {
     EXPECT_EQ(parse_id("42546"), 42546);
     EXPECT_FALSE(parse_id("-1"));
     EXPECT_FALSE(parse_id("1234567890123456789"));
+    // spoj_id is integer: the largest int4 is kept, anything above is invalid, never wrapped.
+    EXPECT_EQ(parse_id("2147483647"), 2147483647);
+    EXPECT_EQ(parse_id("0002147483647"), 2147483647);
+    EXPECT_FALSE(parse_id("2147483648"));
+    EXPECT_FALSE(parse_id("4294967296"));
+    EXPECT_FALSE(parse_id("99999999999"));
     EXPECT_DOUBLE_EQ(*parse_acc_rate("33.15"), 33.15);
     EXPECT_DOUBLE_EQ(*parse_acc_rate("100"), 100.0);
     EXPECT_DOUBLE_EQ(*parse_acc_rate("0.5"), 0.5);
@@ -94,6 +100,11 @@ TEST(RowFields, Contract) {
     EXPECT_FALSE(meets_row_contract(row));
     row.users = 0;
     row.acc_rate = 100.5;
+    EXPECT_FALSE(meets_row_contract(row));
+    row.acc_rate = 0;
+    row.spoj_id = kMaxSpojId;
+    EXPECT_TRUE(meets_row_contract(row));
+    row.spoj_id = kMaxSpojId + 1;
     EXPECT_FALSE(meets_row_contract(row));
 }
 

@@ -76,6 +76,7 @@ struct Hits {
     long open_connections() const { return static_cast<long>(number("open_connections")); }
     long max_start() const { return static_cast<long>(number("max_start")); }
     long sink_hits() const { return static_cast<long>(number("sink_hits")); }
+    long host2_hits() const { return static_cast<long>(number("host2_hits")); }  // on 127.0.0.2
 };
 
 inline Hits hits(const std::string& segment) { return Hits{get(root() + "/__hits/" + segment)}; }
@@ -95,5 +96,7 @@ inline std::chrono::milliseconds wait_connections_closed(const std::string& segm
 // The sink listener (must never be contacted) and a port that refuses connections.
 inline long sink_port() { return static_cast<long>(hits("none").number("sink_port")); }
 inline long closed_port() { return static_cast<long>(hits("none").number("closed_port")); }
+// The same server on 127.0.0.2 ("another host"), for redirect tests.
+inline long host2_port() { return static_cast<long>(hits("none").number("host2_port")); }
 
 }  // namespace spojfix
