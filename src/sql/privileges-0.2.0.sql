@@ -5,6 +5,7 @@
 -- _spoj_guard and _spoj_require_preload stay executable by PUBLIC: they only check, and
 -- spoj_refresh_job, which runs as its caller, calls the guard.
 REVOKE ALL ON FUNCTION @extschema@._spoj_begin(boolean) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._spoj_notify_failure(bigint, text, text, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._spoj_refresh_if_stale(interval) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._spoj_refresh_tracked_users(interval) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._spoj_cleanup(interval) FROM PUBLIC;

@@ -25,6 +25,19 @@ AS 'MODULE_PATHNAME', 'spoj_setting'
 LANGUAGE C STABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp;
 
+-- The change notification of a run that did not apply (channel spojscore, delivered on
+-- commit). The error is cut to 200 characters: a payload must stay under 8000 bytes and
+-- listeners only need to know what happened; the run log has the whole text.
+CREATE FUNCTION @extschema@._spoj_notify_failure(run_id bigint, status text, sqlstate text, error text)
+RETURNS void
+LANGUAGE sql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT pg_catalog.pg_notify('spojscore', pg_catalog.json_build_object(
+    'run_id', run_id, 'status', status, 'sqlstate', sqlstate,
+    'error', pg_catalog.left(error, 200))::text)
+$$;
+
 -- Validates a fetched set against what is stored, then applies it in one statement:
 -- new rows inserted, changed rows updated, vanished rows marked, history appended,
 -- the run recorded. Runs inside the caller's transaction, under the refresh lock.
@@ -112,6 +125,11 @@ BEGIN
   VALUES (started, clock_timestamp(), 'ok', source, f.pages, f.rows_seen, n_inserted, n_updated,
           n_new - n_inserted - n_updated, n_missing, f.invalid_rows, f.duplicates, f.retries, f.bytes)
   RETURNING id INTO new_run;
+  -- Listeners hear of it when (and only if) this transaction commits: PostgreSQL queues a
+  -- NOTIFY until commit and drops it on rollback. Counts only: the payload stays small.
+  PERFORM pg_catalog.pg_notify('spojscore', pg_catalog.json_build_object(
+    'run_id', new_run, 'status', 'ok', 'source', source, 'inserted', n_inserted,
+    'updated', n_updated, 'marked_missing', n_missing)::text);
 
   RETURN QUERY SELECT new_run, f.pages, f.rows_seen, n_inserted, n_updated,
                       n_new - n_inserted - n_updated, n_missing, clock_timestamp() - started;
@@ -196,8 +214,12 @@ BEGIN
     PERFORM @extschema@.spoj_refresh(false);
     RETURN 'refreshed';
   EXCEPTION WHEN lock_not_available THEN
-    INSERT INTO @extschema@.spoj_refresh_runs (started_at, finished_at, status, source, error, sqlstate)
-    VALUES (started, clock_timestamp(), 'skipped', 'network', SQLERRM, SQLSTATE);
+    WITH run AS (
+      INSERT INTO @extschema@.spoj_refresh_runs (started_at, finished_at, status, source, error, sqlstate)
+      VALUES (started, clock_timestamp(), 'skipped', 'network', SQLERRM, SQLSTATE)
+      RETURNING id, status, sqlstate, error
+    )
+    SELECT @extschema@._spoj_notify_failure(run.id, run.status, run.sqlstate, run.error) FROM run;
     RETURN 'skipped';
   END;
 END;
@@ -255,7 +277,12 @@ LANGUAGE sql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
   SELECT @extschema@._spoj_guard();
-  INSERT INTO @extschema@.spoj_refresh_runs (started_at, finished_at, status, source, error, sqlstate)
-  VALUES (started, clock_timestamp(),
-          CASE WHEN state = '55P03' THEN 'skipped' ELSE 'failed' END, 'network', msg, state);
+  -- Notified in the transaction that commits the failure row (spoj_refresh_job commits it).
+  WITH run AS (
+    INSERT INTO @extschema@.spoj_refresh_runs (started_at, finished_at, status, source, error, sqlstate)
+    VALUES (started, clock_timestamp(),
+            CASE WHEN state = '55P03' THEN 'skipped' ELSE 'failed' END, 'network', msg, state)
+    RETURNING id, status, sqlstate, error
+  )
+  SELECT @extschema@._spoj_notify_failure(run.id, run.status, run.sqlstate, run.error) FROM run;
 END;
