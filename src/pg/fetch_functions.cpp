@@ -15,6 +15,7 @@ extern "C" {
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/array.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/memutils.h"
@@ -161,6 +162,12 @@ SPOJ_FUNCTION(spoj_parse_pages) {
 // _spoj_caller_is_superuser(): whether the role that called into spojscore is a
 // superuser, seen from inside SECURITY DEFINER functions (which run as the owner).
 SPOJ_FUNCTION(spoj_caller_is_superuser) { PG_RETURN_BOOL(superuser_arg(GetOuterUserId())); }
+
+// _spoj_caller_may_execute(proc): the same role's EXECUTE privilege on `proc` (internal
+// steps of spoj_refresh_job, which runs as its caller, admit whoever may run the job).
+SPOJ_FUNCTION(spoj_caller_may_execute) {
+    PG_RETURN_BOOL(pg_proc_aclcheck(PG_GETARG_OID(0), GetOuterUserId(), ACL_EXECUTE) == ACLCHECK_OK);
+}
 
 // _spoj_setting(name): a spojscore.* setting, loading the library first so that its
 // defaults exist even in a session where nothing else loaded it.

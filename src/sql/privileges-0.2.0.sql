@@ -10,3 +10,7 @@ REVOKE ALL ON FUNCTION @extschema@._spoj_refresh_if_stale(interval) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._spoj_refresh_tracked_users(interval) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._spoj_cleanup(interval) FROM PUBLIC;
 REVOKE ALL ON TABLE @extschema@.spoj_refresh_lock FROM PUBLIC;
+-- The crash trace: spoj_refresh_job calls _spoj_run_start as its caller, which checks that
+-- the caller may run the job; spoj_status() reads _spoj_run_live as its caller.
+REVOKE ALL ON FUNCTION @extschema@._spoj_caller_may_execute(regprocedure) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._spoj_settle_running(boolean) FROM PUBLIC;

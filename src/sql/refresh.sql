@@ -19,11 +19,53 @@ AS 'MODULE_PATHNAME', 'spoj_caller_is_superuser'
 LANGUAGE C STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp;
 
+-- Whether the role that called into spojscore (not the owner a SECURITY DEFINER function
+-- runs as) may execute `proc`.
+CREATE FUNCTION @extschema@._spoj_caller_may_execute(proc pg_catalog.regprocedure)
+RETURNS pg_catalog.bool
+AS 'MODULE_PATHNAME', 'spoj_caller_may_execute'
+LANGUAGE C STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp;
+
 CREATE FUNCTION @extschema@._spoj_setting(name pg_catalog.text)
 RETURNS pg_catalog.text
 AS 'MODULE_PATHNAME', 'spoj_setting'
 LANGUAGE C STABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp;
+
+-- The crash trace. spoj_refresh_job commits a 'running' row (its backend's pid) before it
+-- sends a request, and the run's outcome replaces it in the transaction that records that
+-- outcome. A 'running' row is live while its backend is: one whose server restarted since
+-- it started, or whose backend is gone, did not finish (the server stopped or crashed, or
+-- the backend was terminated). On a standby the primary's backends cannot be seen: its
+-- 'running' rows count as live there until the primary marks them.
+CREATE FUNCTION @extschema@._spoj_run_live(pid integer, started timestamptz)
+RETURNS boolean
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT pg_catalog.pg_is_in_recovery()
+      OR (started >= pg_catalog.pg_postmaster_start_time()
+          AND EXISTS (SELECT FROM pg_catalog.pg_stat_activity a WHERE a.pid = $1))
+$$;
+
+-- Turns the 'running' rows no live backend is running into 'interrupted' (and this
+-- backend's own, when it starts another run: the last one did not finish), then removes
+-- the 'running' row of this backend's current run: its outcome is being recorded.
+CREATE FUNCTION @extschema@._spoj_settle_running(starting boolean)
+RETURNS void
+LANGUAGE sql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  UPDATE @extschema@.spoj_refresh_runs r
+     SET status = 'interrupted', finished_at = pg_catalog.clock_timestamp(),
+         error = 'spojscore: this refresh did not finish: its server stopped or its backend exited mid-run'
+   WHERE r.status = 'running'
+     AND (NOT @extschema@._spoj_run_live(r.pid, r.started_at) OR (starting AND r.pid = pg_catalog.pg_backend_pid()));
+  DELETE FROM @extschema@.spoj_refresh_runs r
+   WHERE r.status = 'running' AND r.pid = pg_catalog.pg_backend_pid()
+     AND r.started_at >= pg_catalog.pg_postmaster_start_time();
+$$;
 
 -- The change notification of a run that did not apply (channel spojscore, delivered on
 -- commit). The error is cut to 200 characters: a payload must stay under 8000 bytes and
@@ -119,6 +161,7 @@ BEGIN
      WHERE h.seen_at < now() - pg_catalog.make_interval(days => retention);
   END IF;
 
+  PERFORM @extschema@._spoj_settle_running(false);
   INSERT INTO @extschema@.spoj_refresh_runs
          (started_at, finished_at, status, source, pages, rows_seen, inserted, updated, unchanged,
           marked_missing, invalid_rows, duplicates, retries, bytes)
@@ -205,6 +248,7 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   started timestamptz := clock_timestamp();
+  run bigint;
 BEGIN
   IF EXISTS (SELECT 1 FROM @extschema@.spoj_refresh_runs r
               WHERE r.status = 'ok' AND r.finished_at > now() - max_age) THEN
@@ -214,12 +258,10 @@ BEGIN
     PERFORM @extschema@.spoj_refresh(false);
     RETURN 'refreshed';
   EXCEPTION WHEN lock_not_available THEN
-    WITH run AS (
-      INSERT INTO @extschema@.spoj_refresh_runs (started_at, finished_at, status, source, error, sqlstate)
-      VALUES (started, clock_timestamp(), 'skipped', 'network', SQLERRM, SQLSTATE)
-      RETURNING id, status, sqlstate, error
-    )
-    SELECT @extschema@._spoj_notify_failure(run.id, run.status, run.sqlstate, run.error) FROM run;
+    INSERT INTO @extschema@.spoj_refresh_runs (started_at, finished_at, status, source, error, sqlstate)
+    VALUES (started, clock_timestamp(), 'skipped', 'network', SQLERRM, SQLSTATE)
+    RETURNING id INTO run;
+    PERFORM @extschema@._spoj_notify_failure(run, 'skipped', SQLSTATE, SQLERRM);
     RETURN 'skipped';
   END;
 END;
@@ -236,6 +278,35 @@ END;
 COMMENT ON FUNCTION @extschema@.spoj_refresh_if_stale(interval) IS
   'Refreshes only when the last success is older than max_age; "fresh", "refreshed" or "skipped" (overlap)';
 
+-- The start of a job's run: NULL when max_age is given and the last success is younger
+-- (a fresh run records nothing), else its 'running' row is written (the job commits it
+-- before any request) and its start returned. Executable by PUBLIC, as the job calls it as
+-- its caller: it admits the roles that may execute spoj_refresh_job.
+CREATE FUNCTION @extschema@._spoj_run_start(max_age interval)
+RETURNS timestamptz
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  started timestamptz;
+BEGIN
+  PERFORM @extschema@._spoj_guard();
+  IF NOT @extschema@._spoj_caller_may_execute('@extschema@.spoj_refresh_job(interval, boolean)') THEN
+    RAISE EXCEPTION 'spojscore: permission denied for procedure spoj_refresh_job'
+      USING ERRCODE = 'insufficient_privilege';
+  END IF;
+  IF max_age IS NOT NULL AND EXISTS (SELECT 1 FROM @extschema@.spoj_refresh_runs r
+                                      WHERE r.status = 'ok' AND r.finished_at > now() - max_age) THEN
+    RETURN NULL;
+  END IF;
+  PERFORM @extschema@._spoj_settle_running(true);
+  INSERT INTO @extschema@.spoj_refresh_runs (started_at, status, source, pid)
+  VALUES (clock_timestamp(), 'running', 'network', pg_backend_pid())
+  RETURNING started_at INTO started;
+  RETURN started;
+END;
+$$;
+
 -- For schedulers (pg_cron): a failed attempt is recorded and committed, then re-raised,
 -- so it survives in spoj_refresh_runs. A procedure with transaction control cannot pin
 -- search_path with SET, so every name in it is qualified; and as it runs as its caller
@@ -248,27 +319,34 @@ DECLARE
   ext_schema pg_catalog.oid;
   owner pg_catalog.oid;
   creator pg_catalog.text;
-  started pg_catalog.timestamptz := pg_catalog.clock_timestamp();
+  started pg_catalog.timestamptz;
   msg pg_catalog.text;
   state pg_catalog.text;
 BEGIN
   -- @include trust_check
   PERFORM @extschema@._spoj_guard(true);
-  BEGIN
-    IF max_age IS NULL THEN
+  started := @extschema@._spoj_run_start(max_age);
+  IF started IS NOT NULL THEN
+    -- The 'running' row is durable before any request: a server stop leaves it behind.
+    COMMIT;
+    BEGIN
       PERFORM @extschema@.spoj_refresh(force);
-    ELSE
-      PERFORM @extschema@.spoj_refresh_if_stale(max_age);
+    EXCEPTION WHEN OTHERS OR query_canceled THEN
+      GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, state = RETURNED_SQLSTATE;
+    END;
+    IF state IS NOT NULL THEN
+      CALL @extschema@._spoj_record_failure(started, msg, state);
+      COMMIT;
+      -- "If stale" runs that meet another refresh are skipped quietly, as
+      -- spoj_refresh_if_stale() does.
+      IF state OPERATOR(pg_catalog.<>) '55P03' OR max_age IS NULL THEN
+        RAISE EXCEPTION USING MESSAGE = msg, ERRCODE = state;
+      END IF;
     END IF;
-    -- Tracked users' profiles, a bounded few per run; their failures stay on their rows.
-    PERFORM @extschema@.spoj_refresh_tracked_users(max_age);
-    RETURN;
-  EXCEPTION WHEN OTHERS OR query_canceled THEN
-    GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, state = RETURNED_SQLSTATE;
-  END;
-  CALL @extschema@._spoj_record_failure(started, msg, state);
-  COMMIT;
-  RAISE EXCEPTION USING MESSAGE = msg, ERRCODE = state;
+    COMMIT;
+  END IF;
+  -- Tracked users' profiles, a bounded few per run; their failures stay on their rows.
+  PERFORM @extschema@.spoj_refresh_tracked_users(max_age);
 END;
 $$;
 
@@ -277,6 +355,7 @@ LANGUAGE sql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
   SELECT @extschema@._spoj_guard();
+  SELECT @extschema@._spoj_settle_running(false);
   -- Notified in the transaction that commits the failure row (spoj_refresh_job commits it).
   WITH run AS (
     INSERT INTO @extschema@.spoj_refresh_runs (started_at, finished_at, status, source, error, sqlstate)

@@ -92,6 +92,10 @@ like($r->{stderr}, qr/ERROR:\s+55P03/, 'a job while another refresh holds the lo
 $got = heard();
 is(scalar @$got, 1, '... and is heard');
 is($got->[0]{json}{status}, 'skipped', '... as skipped');
+is($s->query_safe("SELECT spoj_refresh_if_stale('0 seconds')"), 'skipped', 'spoj_refresh_if_stale() meanwhile is skipped');
+$got = heard();
+is(scalar @$got, 1, '... and heard');
+is_deeply([ @{ $got->[0]{json} }{qw(status sqlstate)} ], [ 'skipped', '55P03' ], '... as skipped, 55P03');
 $holder->query_safe('COMMIT');
 is(heard()->[0]{json}{status}, 'ok', 'the holder\'s refresh is heard when it commits');
 
