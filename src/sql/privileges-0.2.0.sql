@@ -14,3 +14,8 @@ REVOKE ALL ON TABLE @extschema@.spoj_refresh_lock FROM PUBLIC;
 -- the caller may run the job; spoj_status() reads _spoj_run_live as its caller.
 REVOKE ALL ON FUNCTION @extschema@._spoj_caller_may_execute(regprocedure) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._spoj_settle_running(boolean) FROM PUBLIC;
+-- The job's network and apply phases: _spoj_fetch_detached, _spoj_apply_fetched and
+-- _spoj_require_job_caller stay executable by PUBLIC (the job calls them as its caller;
+-- they admit only roles that may execute spoj_refresh_job).
+REVOKE ALL ON FUNCTION @extschema@._spoj_take_fetched() FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._spoj_gate() FROM PUBLIC;

@@ -13,6 +13,28 @@ AS 'MODULE_PATHNAME', 'spoj_parse_pages'
 LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp;
 
+-- The network phase of CALL spoj_refresh_job(): commits, then crawls holding no snapshot
+-- and no transaction id; the rows wait in the backend for _spoj_take_fetched(). A C
+-- procedure that ends a transaction cannot pin search_path (PostgreSQL makes a procedure
+-- with SET atomic); it resolves no name but spoj_refresh_job, in its own schema, whose
+-- EXECUTE privilege it requires of the caller (so it is executable by PUBLIC).
+CREATE PROCEDURE @extschema@._spoj_fetch_detached()
+AS 'MODULE_PATHNAME', 'spoj_fetch_detached'
+LANGUAGE C;
+
+CREATE FUNCTION @extschema@._spoj_take_fetched()
+RETURNS @extschema@.spoj_fetch_result
+AS 'MODULE_PATHNAME', 'spoj_take_fetched'
+LANGUAGE C VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp;
+
+-- The refresh gate (see src/pg/fetch_functions.cpp): taken for the transaction, or false.
+CREATE FUNCTION @extschema@._spoj_gate()
+RETURNS pg_catalog.bool
+AS 'MODULE_PATHNAME', 'spoj_gate'
+LANGUAGE C VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp;
+
 CREATE FUNCTION @extschema@._spoj_caller_is_superuser()
 RETURNS pg_catalog.bool
 AS 'MODULE_PATHNAME', 'spoj_caller_is_superuser'
@@ -196,13 +218,20 @@ BEGIN
     RAISE EXCEPTION 'spojscore: only a superuser may force a refresh' USING ERRCODE = 'insufficient_privilege';
   END IF;
   BEGIN
+    -- The gate too: a job in its network phase holds it, and no row lock (see
+    -- _spoj_fetch_detached).
+    IF NOT @extschema@._spoj_gate() THEN
+      RAISE lock_not_available;
+    END IF;
     PERFORM FROM @extschema@.spoj_refresh_lock FOR UPDATE NOWAIT;
   EXCEPTION WHEN lock_not_available THEN
     SELECT l.pid, a.xact_start INTO holder
       FROM pg_catalog.pg_locks l LEFT JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
-     WHERE l.locktype = 'relation' AND l.relation = '@extschema@.spoj_refresh_lock'::regclass
+     WHERE ((l.locktype = 'relation' AND l.relation = '@extschema@.spoj_refresh_lock'::regclass
+             AND l.mode = 'RowShareLock')
+            OR (l.locktype = 'userlock' AND l.classid = 1936748394 AND l.objid = 0 AND l.objsubid = 0))
        AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = current_database())
-       AND l.mode = 'RowShareLock' AND l.granted AND l.pid <> pg_backend_pid()
+       AND l.granted AND l.pid <> pg_backend_pid()
      ORDER BY a.xact_start LIMIT 1;
     RAISE EXCEPTION 'spojscore: a refresh is already running'
       USING ERRCODE = 'lock_not_available',
@@ -278,6 +307,34 @@ END;
 COMMENT ON FUNCTION @extschema@.spoj_refresh_if_stale(interval) IS
   'Refreshes only when the last success is older than max_age; "fresh", "refreshed" or "skipped" (overlap)';
 
+-- The internal steps spoj_refresh_job calls as its caller are executable by PUBLIC and
+-- admit the roles that may execute spoj_refresh_job (the grant the README documents).
+CREATE FUNCTION @extschema@._spoj_require_job_caller()
+RETURNS void
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  IF NOT @extschema@._spoj_caller_may_execute('@extschema@.spoj_refresh_job(interval, boolean)') THEN
+    RAISE EXCEPTION 'spojscore: permission denied for procedure spoj_refresh_job'
+      USING ERRCODE = 'insufficient_privilege';
+  END IF;
+END;
+$$;
+
+-- The apply phase of spoj_refresh_job: what _spoj_fetch_detached() fetched (or its
+-- failure), applied exactly as spoj_refresh() applies its own fetch.
+CREATE FUNCTION @extschema@._spoj_apply_fetched(force boolean, started timestamptz)
+RETURNS TABLE (@SPOJ_SUMMARY@)
+LANGUAGE sql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+  SELECT @extschema@._spoj_guard();
+  SELECT @extschema@._spoj_require_job_caller();
+  WITH b AS (SELECT @extschema@._spoj_begin(force) AS s)
+  SELECT a.* FROM b, LATERAL @extschema@._spoj_apply(@extschema@._spoj_take_fetched(), force, 'network', started) a;
+END;
+
 -- The start of a job's run: NULL when max_age is given and the last success is younger
 -- (a fresh run records nothing), else its 'running' row is written (the job commits it
 -- before any request) and its start returned. Executable by PUBLIC, as the job calls it as
@@ -291,10 +348,7 @@ DECLARE
   started timestamptz;
 BEGIN
   PERFORM @extschema@._spoj_guard();
-  IF NOT @extschema@._spoj_caller_may_execute('@extschema@.spoj_refresh_job(interval, boolean)') THEN
-    RAISE EXCEPTION 'spojscore: permission denied for procedure spoj_refresh_job'
-      USING ERRCODE = 'insufficient_privilege';
-  END IF;
+  PERFORM @extschema@._spoj_require_job_caller();
   IF max_age IS NOT NULL AND EXISTS (SELECT 1 FROM @extschema@.spoj_refresh_runs r
                                       WHERE r.status = 'ok' AND r.finished_at > now() - max_age) THEN
     RETURN NULL;
@@ -327,10 +381,13 @@ BEGIN
   PERFORM @extschema@._spoj_guard(true);
   started := @extschema@._spoj_run_start(max_age);
   IF started IS NOT NULL THEN
-    -- The 'running' row is durable before any request: a server stop leaves it behind.
-    COMMIT;
+    -- The network phase commits the 'running' row first (durable before any request: a
+    -- server stop leaves it behind), then crawls in no transaction that holds a snapshot
+    -- or writes. The short apply phase follows; its failures, the fetch's included, are
+    -- recorded below.
+    CALL @extschema@._spoj_fetch_detached();
     BEGIN
-      PERFORM @extschema@.spoj_refresh(force);
+      PERFORM @extschema@._spoj_apply_fetched(force, started);
     EXCEPTION WHEN OTHERS OR query_canceled THEN
       GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, state = RETURNED_SQLSTATE;
     END;

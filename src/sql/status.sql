@@ -32,6 +32,11 @@ AS $$
                   WHERE l.locktype = 'relation' AND l.relation = '@extschema@.spoj_refresh_lock'::regclass
                     AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = current_database())
                     AND l.mode = 'RowShareLock' AND l.granted)
+         -- or the gate (held alone by a job's network phase; see _spoj_fetch_detached).
+         OR EXISTS (SELECT 1 FROM pg_catalog.pg_locks l
+                     WHERE l.locktype = 'userlock' AND l.classid = 1936748394 AND l.objid = 0
+                       AND l.objsubid = 0 AND l.granted
+                       AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = current_database()))
          -- or a job's run between its committed 'running' row and its outcome.
          OR EXISTS (SELECT 1 FROM @extschema@.spoj_refresh_runs r
                      WHERE r.status = 'running' AND @extschema@._spoj_run_live(r.pid, r.started_at)),
