@@ -339,7 +339,7 @@ END;
 -- (a fresh run records nothing), else its 'running' row is written (the job commits it
 -- before any request) and its start returned. Executable by PUBLIC, as the job calls it as
 -- its caller: it admits the roles that may execute spoj_refresh_job.
-CREATE FUNCTION @extschema@._spoj_run_start(max_age interval)
+CREATE FUNCTION @extschema@._spoj_run_start(max_age interval, force boolean)
 RETURNS timestamptz
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -349,6 +349,10 @@ DECLARE
 BEGIN
   PERFORM @extschema@._spoj_guard();
   PERFORM @extschema@._spoj_require_job_caller();
+  -- Refused before the crawl, as spoj_refresh(force) refuses before any request.
+  IF force AND NOT @extschema@._spoj_caller_is_superuser() THEN
+    RAISE EXCEPTION 'spojscore: only a superuser may force a refresh' USING ERRCODE = 'insufficient_privilege';
+  END IF;
   IF max_age IS NOT NULL AND EXISTS (SELECT 1 FROM @extschema@.spoj_refresh_runs r
                                       WHERE r.status = 'ok' AND r.finished_at > now() - max_age) THEN
     RETURN NULL;
@@ -379,7 +383,7 @@ DECLARE
 BEGIN
   -- @include trust_check
   PERFORM @extschema@._spoj_guard(true);
-  started := @extschema@._spoj_run_start(max_age);
+  started := @extschema@._spoj_run_start(max_age, force);
   IF started IS NOT NULL THEN
     -- The network phase commits the 'running' row first (durable before any request: a
     -- server stop leaves it behind), then crawls in no transaction that holds a snapshot

@@ -102,5 +102,24 @@ $s->quit;
 like($err, qr/ERROR:\s+2D000: spojscore: _spoj_fetch_detached\(\) must be called by CALL outside a transaction block/,
 	'_spoj_fetch_detached() inside a transaction block is refused (2D000)');
 
+# A role that may run the job but is no superuser cannot force it: refused before any request.
+# The README's refresher grants, nothing more (the job's internal steps need none).
+$node->safe_psql('postgres', q{CREATE ROLE runner;
+	GRANT EXECUTE ON FUNCTION spoj_refresh(boolean), spoj_refresh_if_stale(interval),
+	                          spoj_load_pages(text[], boolean), spoj_refresh_tracked_users(interval),
+	                          spoj_user_refresh(text), spoj_track_user(text), spoj_untrack_user(text),
+	                          spoj_schedule(text, interval, interval), spoj_unschedule() TO runner;
+	GRANT EXECUTE ON PROCEDURE spoj_refresh_job(interval, boolean),
+	                           _spoj_record_failure(timestamptz, text, text) TO runner;});
+my $fseg = 'ok,total=130,t=netphase-force';
+($ret, $out, $err) = $node->psql('postgres',
+	"SET spojscore.base_url = '" . scenario_url($fseg) . "'; SET ROLE runner; CALL spoj_refresh_job(NULL, true)",
+	extra_params => [ '-v', 'VERBOSITY=verbose' ]);
+like($err, qr/ERROR:\s+42501: spojscore: only a superuser may force a refresh/, 'a non-superuser cannot force the job');
+is(fixture_hits($fseg)->{requests}, 0, '... and no request was sent');
+($ret, $out, $err) = $node->psql('postgres',
+	"SET spojscore.base_url = '" . scenario_url($fseg) . "'; SET ROLE runner; CALL spoj_refresh_job()");
+is($ret, 0, 'unforced, the same role runs the job (no grant beyond the README\'s)') or diag $err;
+
 $node->stop;
 done_testing();
