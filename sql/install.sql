@@ -4,8 +4,9 @@ SELECT extname, extversion, extrelocatable, extnamespace::regnamespace
   FROM pg_extension WHERE extname = 'spojscore';
 \df+ spoj_score
 
--- Every function pins search_path (spoj_refresh_job commits, which a pinned procedure
--- cannot, so it qualifies every name instead); only read-only ones are for PUBLIC.
+-- Every function pins search_path (spoj_refresh_job and _spoj_fetch_detached commit, which a pinned procedure
+-- cannot, so it qualifies every name instead); only read-only ones are for PUBLIC, and the
+-- job's steps, which admit only roles that may execute spoj_refresh_job (sql/privileges).
 SELECT p.oid::regprocedure AS function, p.provolatile, p.proparallel, p.proisstrict,
        p.proconfig, pg_catalog.has_function_privilege('public', p.oid, 'execute') AS public_exec
   FROM pg_depend d JOIN pg_proc p ON p.oid = d.objid

@@ -27,6 +27,10 @@ SELECT * FROM spoj_refresh();
 SELECT * FROM spoj_load_pages(ARRAY['x']);
 SELECT spoj_refresh_if_stale('1 hour');
 CALL spoj_refresh_job();
+-- PUBLIC may call the job's steps, which admit only roles that may run the job.
+SELECT _spoj_run_start(NULL, false);
+CALL _spoj_fetch_detached();
+SELECT * FROM _spoj_apply_fetched(false, now());
 SELECT * FROM _spoj_fetch();
 INSERT INTO spoj_problems (code, spoj_id, name, users, acc_rate, first_seen, changed_at)
   VALUES ('X', 1, 'x', 1, 1, now(), now());

@@ -11,10 +11,16 @@
 extern "C" {
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
+#include "executor/spi.h"
 #include "funcapi.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
+#include "storage/lock.h"
+#include "utils/lsyscache.h"
+#include "utils/regproc.h"
+#include "utils/wait_event.h"
 #include "utils/array.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/memutils.h"
@@ -106,6 +112,83 @@ Datum fetch_result(TupleDesc tupdesc, MallocOwner* owner, const spojscore::Crawl
     return result;
 }
 
+// The crawl of the whole classical list, packed into `owner`; failures land in `failure`.
+// While it runs pg_stat_activity shows the backend waiting on an Extension wait event (as
+// pgsql-http reports its transfers); an ERROR clears it with the transaction's abort.
+void crawl_into(const spojscore::pg::Settings& s, MallocOwner* owner, spojscore::CrawlStats* counters,
+                spojscore::pg::CoreFailure* failure) {
+    pgstat_report_wait_start(PG_WAIT_EXTENSION);
+    spojscore::pg::run_core(*failure, [&]() {
+        const spojscore::FetchOptions o = spojscore::pg::fetch_options(s);
+        spojscore::CrawlResult result = spojscore::crawl_classical(o);
+        spojscore::require_full_list(result, o.max_pages);
+        *counters = result.stats;
+        spojscore::pg::pack_rows(result.rows, *owner);
+    });
+    pgstat_report_wait_end();
+}
+
+// The refresh gate: a lock of the USER lock method with a tag no SQL function can name
+// (pg_advisory_* build LOCKTAG_ADVISORY tags), so only this library takes it. pg_locks
+// shows it as locktype 'userlock', classid 1936748394 ("spoj"), objid 0, objsubid 0. A
+// refresh holds it for its transaction (_spoj_gate, from _spoj_begin); the network phase
+// of spoj_refresh_job, which runs outside any transaction's row lock, holds it for the
+// session until its crawl ends.
+constexpr uint32 kGateKey = 0x73706f6a;
+
+LOCKTAG gate_tag() {
+    LOCKTAG tag;
+    tag.locktag_field1 = MyDatabaseId;
+    tag.locktag_field2 = kGateKey;
+    tag.locktag_field3 = 0;
+    tag.locktag_field4 = 0;
+    tag.locktag_type = LOCKTAG_USERLOCK;
+    tag.locktag_lockmethodid = USER_LOCKMETHOD;
+    return tag;
+}
+
+// What the network phase of spoj_refresh_job left for its apply phase, in this backend.
+struct Detached {
+    MallocOwner owner;               // malloc'd rows, not tied to a memory context
+    spojscore::CrawlStats counters;
+    spojscore::pg::CoreFailure failure;
+    int cancel_sqlstate;             // a cancel or timeout PostgreSQL raised meanwhile, or 0
+    char cancel_message[256];
+    bool ready;
+};
+Detached detached;
+
+void forget_detached() noexcept {
+    spojscore::pg::release_block(&detached.owner);
+    detached.ready = false;
+    detached.cancel_sqlstate = 0;
+}
+
+// A pending cancel or statement timeout is raised here and kept for _spoj_take_fetched:
+// raised later it would end the job before the exception block that records failures
+// (PostgreSQL checks for interrupts as it enters the block). It is caught where nothing
+// is held (no buffer, lock wait or subtransaction of ours), as ProcessInterrupts leaves
+// the state clean before it throws. A terminate is left alone: the backend exits, and its
+// 'running' row says the run did not finish.
+void keep_pending_cancel() {
+    if (!QueryCancelPending || ProcDiePending) return;
+    MemoryContext context = CurrentMemoryContext;
+    PG_TRY();
+    {
+        CHECK_FOR_INTERRUPTS();
+    }
+    PG_CATCH();
+    {
+        MemoryContextSwitchTo(context);
+        ErrorData* e = CopyErrorData();
+        FlushErrorState();
+        detached.cancel_sqlstate = e->sqlerrcode;
+        strlcpy(detached.cancel_message, e->message ? e->message : "canceled", sizeof detached.cancel_message);
+        FreeErrorData(e);
+    }
+    PG_END_TRY();
+}
+
 }  // namespace
 
 // _spoj_fetch() -> spoj_fetch_result: the whole classical list from spojscore.base_url.
@@ -116,14 +199,96 @@ SPOJ_FUNCTION(spoj_fetch) {
     const spojscore::pg::Settings s = spojscore::pg::settings;
     MallocOwner* owner = spojscore::pg::new_malloc_owner();
     spojscore::CrawlStats counters;  // plain data: safe to keep across the boundary
-    SPOJ_CORE({
-        const spojscore::FetchOptions o = spojscore::pg::fetch_options(s);
-        spojscore::CrawlResult result = spojscore::crawl_classical(o);
-        spojscore::require_full_list(result, o.max_pages);
-        counters = result.stats;
-        spojscore::pg::pack_rows(result.rows, *owner);
-    });
+    spojscore::pg::CoreFailure failure;
+    crawl_into(s, owner, &counters, &failure);
+    if (failure.failed) spojscore::pg::raise_failure(failure);
     PG_RETURN_DATUM(fetch_result(tupdesc, owner, counters));
+}
+
+// _spoj_gate() -> bool: takes the refresh gate for this transaction, false when another
+// backend holds it (a refresh, or a job's network phase, is running).
+SPOJ_FUNCTION(spoj_gate) {
+    const LOCKTAG tag = gate_tag();
+    PG_RETURN_BOOL(LockAcquire(&tag, ExclusiveLock, false, true) != LOCKACQUIRE_NOT_AVAIL);
+}
+
+// CALL _spoj_fetch_detached(): the network phase of CALL spoj_refresh_job() with no
+// snapshot and no transaction id, so that a slow crawl holds back neither VACUUM nor
+// anything else (backend_xmin and backend_xid are null in pg_stat_activity meanwhile).
+// PostgreSQL gives a CALL statement a portal snapshot (_SPI_execute_plan calls
+// EnsurePortalSnapshotExists for it), which this procedure cannot just drop; SPI_commit
+// does, exactly as a COMMIT in a PL/pgSQL procedure does (ForgetPortalSnapshots, then the
+// commit, then a new transaction that takes no snapshot until a statement needs one).
+// After that nothing here touches a catalog. The rows wait in this backend's memory for
+// _spoj_take_fetched(); a failure waits there too and is raised by it, inside the job's
+// exception block (which cannot contain this call: a commit is refused in a
+// subtransaction), so the job records it. A cancel or terminate is PostgreSQL's own,
+// raised by _spoj_take_fetched or earlier.
+SPOJ_FUNCTION(spoj_fetch_detached) {
+    spojscore::pg::require_preloaded();
+    require_utf8_database();
+    if (fcinfo->context == nullptr || !IsA(fcinfo->context, CallContext) ||
+        castNode(CallContext, fcinfo->context)->atomic)
+        ereport(ERROR, (errcode(ERRCODE_INVALID_TRANSACTION_TERMINATION),
+                        errmsg("spojscore: _spoj_fetch_detached() must be called by CALL outside a transaction block")));
+    // The job runs as its caller: admit whoever may run the job (spoj_refresh_job in this
+    // procedure's own schema).
+    const char* schema = get_namespace_name(get_func_namespace(fcinfo->flinfo->fn_oid));
+    const char* signature = psprintf("%s.spoj_refresh_job(pg_catalog.interval, pg_catalog.bool)",
+                                     quote_identifier(schema));
+    const Oid job = DatumGetObjectId(DirectFunctionCall1(regprocedurein, CStringGetDatum(signature)));
+    if (pg_proc_aclcheck(job, GetOuterUserId(), ACL_EXECUTE) != ACLCHECK_OK)
+        ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+                        errmsg("spojscore: permission denied for procedure spoj_refresh_job")));
+
+    forget_detached();
+    detached.failure.failed = false;
+    const LOCKTAG tag = gate_tag();
+    if (LockAcquire(&tag, ExclusiveLock, true, true) == LOCKACQUIRE_NOT_AVAIL) {
+        spojscore::pg::set_failure(detached.failure, spojscore::ErrorKind::Busy, "a refresh is already running");
+        detached.ready = true;
+        PG_RETURN_VOID();
+    }
+    PG_TRY();
+    {
+        SPI_connect_ext(SPI_OPT_NONATOMIC);
+        SPI_commit();
+        SPI_finish();
+        // Read after the commit (which ends any SET LOCAL): plain values from here on.
+        const spojscore::pg::Settings s = spojscore::pg::settings;
+        crawl_into(s, &detached.owner, &detached.counters, &detached.failure);
+        keep_pending_cancel();
+        detached.ready = true;
+    }
+    PG_FINALLY();
+    {
+        LockRelease(&tag, ExclusiveLock, true);
+    }
+    PG_END_TRY();
+    PG_RETURN_VOID();
+}
+
+// _spoj_take_fetched() -> spoj_fetch_result: what _spoj_fetch_detached() left in this
+// backend (once), or its failure raised.
+SPOJ_FUNCTION(spoj_take_fetched) {
+    TupleDesc tupdesc = fetch_result_type(fcinfo);
+    if (!detached.ready)
+        ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+                        errmsg("spojscore: no fetched list is waiting in this session")));
+    detached.ready = false;
+    if (detached.cancel_sqlstate != 0) {
+        const int sqlstate = detached.cancel_sqlstate;
+        char message[sizeof detached.cancel_message];
+        strlcpy(message, detached.cancel_message, sizeof message);
+        forget_detached();
+        ereport(ERROR, (errcode(sqlstate), errmsg("%s", message)));
+    }
+    if (detached.failure.failed) {
+        spojscore::pg::CoreFailure failure = detached.failure;
+        forget_detached();
+        spojscore::pg::raise_failure(failure);
+    }
+    PG_RETURN_DATUM(fetch_result(tupdesc, &detached.owner, detached.counters));
 }
 
 // _spoj_parse_pages(pages text[]) -> spoj_fetch_result: pages 1..n given in order.
@@ -161,6 +326,12 @@ SPOJ_FUNCTION(spoj_parse_pages) {
 // _spoj_caller_is_superuser(): whether the role that called into spojscore is a
 // superuser, seen from inside SECURITY DEFINER functions (which run as the owner).
 SPOJ_FUNCTION(spoj_caller_is_superuser) { PG_RETURN_BOOL(superuser_arg(GetOuterUserId())); }
+
+// _spoj_caller_may_execute(proc): the same role's EXECUTE privilege on `proc` (internal
+// steps of spoj_refresh_job, which runs as its caller, admit whoever may run the job).
+SPOJ_FUNCTION(spoj_caller_may_execute) {
+    PG_RETURN_BOOL(pg_proc_aclcheck(PG_GETARG_OID(0), GetOuterUserId(), ACL_EXECUTE) == ACLCHECK_OK);
+}
 
 // _spoj_setting(name): a spojscore.* setting, loading the library first so that its
 // defaults exist even in a session where nothing else loaded it.

@@ -10,6 +10,7 @@ extern "C" {
 #include "funcapi.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/wait_event.h"
 }
 
 #include "core/profile_page.hpp"
@@ -101,10 +102,16 @@ SPOJ_FUNCTION(spoj_fetch_profile) {
     const spojscore::pg::Settings s = spojscore::pg::settings;
     spojscore::pg::MallocOwner* owner = spojscore::pg::new_malloc_owner();
     PackedProfile packed;
-    SPOJ_CORE({
+    // Waiting on the network: an Extension wait event in pg_stat_activity (an ERROR's
+    // abort clears it).
+    spojscore::pg::CoreFailure failure;
+    pgstat_report_wait_start(PG_WAIT_EXTENSION);
+    spojscore::pg::run_core(failure, [&]() {
         spojscore::ProfilePage page = spojscore::fetch_profile(spojscore::pg::fetch_options(s), handle);
         pack_profile(page, packed, *owner);
     });
+    pgstat_report_wait_end();
+    if (failure.failed) spojscore::pg::raise_failure(failure);
     Datum result = profile_datum(tupdesc, packed);
     spojscore::pg::release_block(owner);
     PG_RETURN_DATUM(result);

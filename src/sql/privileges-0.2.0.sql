@@ -5,7 +5,17 @@
 -- _spoj_guard and _spoj_require_preload stay executable by PUBLIC: they only check, and
 -- spoj_refresh_job, which runs as its caller, calls the guard.
 REVOKE ALL ON FUNCTION @extschema@._spoj_begin(boolean) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._spoj_notify_failure(bigint, text, text, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._spoj_refresh_if_stale(interval) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._spoj_refresh_tracked_users(interval) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._spoj_cleanup(interval) FROM PUBLIC;
 REVOKE ALL ON TABLE @extschema@.spoj_refresh_lock FROM PUBLIC;
+-- The crash trace: spoj_refresh_job calls _spoj_run_start as its caller, which checks that
+-- the caller may run the job; spoj_status() reads _spoj_run_live as its caller.
+REVOKE ALL ON FUNCTION @extschema@._spoj_caller_may_execute(regprocedure) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._spoj_settle_running(boolean) FROM PUBLIC;
+-- The job's network and apply phases: _spoj_fetch_detached, _spoj_apply_fetched and
+-- _spoj_require_job_caller stay executable by PUBLIC (the job calls them as its caller;
+-- they admit only roles that may execute spoj_refresh_job).
+REVOKE ALL ON FUNCTION @extschema@._spoj_take_fetched() FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._spoj_gate() FROM PUBLIC;

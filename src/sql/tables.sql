@@ -37,8 +37,8 @@ CREATE INDEX spoj_problem_history_seen_at_idx ON @extschema@.spoj_problem_histor
 CREATE TABLE @extschema@.spoj_refresh_runs (
   id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   started_at     timestamptz NOT NULL,
-  finished_at    timestamptz NOT NULL,
-  status         text NOT NULL CHECK (status IN ('ok', 'failed', 'skipped')),
+  finished_at    timestamptz,
+  status         text NOT NULL CHECK (status IN ('ok', 'failed', 'skipped', 'running', 'interrupted')),
   source         text NOT NULL CHECK (source IN ('network', 'pages')),
   pages          integer,
   rows_seen      integer,
@@ -51,8 +51,12 @@ CREATE TABLE @extschema@.spoj_refresh_runs (
   retries        integer,
   bytes          bigint,
   error          text,
-  sqlstate       text
+  sqlstate       text,
+  pid            integer
 );
+-- A 'running' row (finished_at NULL, pid = the backend) is committed by spoj_refresh_job
+-- before its network phase and replaced by the run's outcome; one left behind by a server
+-- stop or a backend exit is the trace spoj_status() reports, and becomes 'interrupted'.
 COMMENT ON TABLE @extschema@.spoj_refresh_runs IS
   'One row per refresh attempt; failures are recorded by CALL spoj_refresh_job()';
 CREATE INDEX spoj_refresh_runs_status_idx ON @extschema@.spoj_refresh_runs (status, finished_at DESC);

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from .models import Problem
+from .notify import cache
 from .svg import history_svg
 
 # ?order= values: the column and what it is called; "-" in front means descending.
@@ -127,7 +128,9 @@ def problem_detail(request, code):
     if code != code.upper():
         return redirect("problem_detail", code=code.upper())
     problem = get_object_or_404(Problem, code=code)
-    history = list(problem.history.order_by("seen_at").values_list("seen_at", "users"))
+    # Changes only when a refresh commits: kept until spojscore's notification says so.
+    history = cache.get(("history", code),
+                        lambda: list(problem.history.order_by("seen_at").values_list("seen_at", "users")))
     return render(request, "problems/problem.html", {
         "problem": problem,
         "history": history[::-1],

@@ -14,3 +14,13 @@ INSERT INTO @extschema@.spoj_refresh_lock DEFAULT VALUES;
 
 -- _spoj_begin now returns when the run started.
 DROP FUNCTION @extschema@._spoj_begin(boolean);
+
+-- The crash trace (issue 14): spoj_refresh_job commits a 'running' row (no finish yet, its
+-- backend's pid) before it fetches; one that outlives its backend is an interrupted run.
+ALTER TABLE @extschema@.spoj_refresh_runs ALTER COLUMN finished_at DROP NOT NULL;
+ALTER TABLE @extschema@.spoj_refresh_runs DROP CONSTRAINT spoj_refresh_runs_status_check;
+ALTER TABLE @extschema@.spoj_refresh_runs ADD CONSTRAINT spoj_refresh_runs_status_check
+  CHECK (status IN ('ok', 'failed', 'skipped', 'running', 'interrupted'));
+ALTER TABLE @extschema@.spoj_refresh_runs ADD COLUMN pid integer;
+-- spoj_status() reports it in a new column.
+DROP FUNCTION @extschema@.spoj_status();
