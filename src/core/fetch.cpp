@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "proxy.hpp"
+
 namespace spojscore {
 namespace {
 
@@ -139,9 +141,29 @@ void Fetcher::configure(Slot& slot) {
     SET_OPTION(e, CURLOPT_SSL_VERIFYPEER, 1L);
     SET_OPTION(e, CURLOPT_SSL_VERIFYHOST, 2L);
     if (!options_.ca_file.empty()) SET_OPTION(e, CURLOPT_CAINFO, options_.ca_file.c_str());
-    // Always set: an empty string overrides http_proxy/ALL_PROXY from the environment.
-    SET_OPTION(e, CURLOPT_PROXY, options_.proxy.c_str());
+    configure_proxy(e);
     if (options_.accept_gzip) SET_OPTION(e, CURLOPT_ACCEPT_ENCODING, "gzip");
+}
+
+void Fetcher::configure_proxy(CURL* e) {
+    // Always set: an empty string overrides http_proxy/ALL_PROXY from the environment.
+    if (options_.proxy.empty()) {
+        SET_OPTION(e, CURLOPT_PROXY, "");
+        return;
+    }
+    // The credentials go in their own options, so that the URL libcurl may quote in an
+    // error message never holds them.
+    ProxyUrl proxy = parse_proxy_url(options_.proxy);
+    SET_OPTION(e, CURLOPT_PROXY, proxy.address.c_str());
+    if (!proxy.user.empty()) {
+        SET_OPTION(e, CURLOPT_PROXYUSERNAME, proxy.user.c_str());
+        SET_OPTION(e, CURLOPT_PROXYPASSWORD, proxy.password.c_str());
+    }
+    SET_OPTION(e, CURLOPT_NOPROXY, options_.no_proxy.c_str());
+    SET_OPTION(e, CURLOPT_HTTPPROXYTUNNEL, options_.proxy_tunnel ? 1L : 0L);
+    SET_OPTION(e, CURLOPT_PROXY_SSL_VERIFYPEER, 1L);
+    SET_OPTION(e, CURLOPT_PROXY_SSL_VERIFYHOST, 2L);
+    if (!options_.ca_file.empty()) SET_OPTION(e, CURLOPT_PROXY_CAINFO, options_.ca_file.c_str());
 }
 
 void Fetcher::request(int page, std::string url) {
@@ -215,7 +237,7 @@ void Fetcher::finish(Slot& slot, CURLcode code) {
     std::string what;  // why the attempt failed, without page and URL
     CURL* e = slot.easy.get();
     counters_.bytes += static_cast<std::int64_t>(slot.body.size());
-    std::string detail = slot.errbuf[0] ? slot.errbuf : curl_easy_strerror(code);
+    std::string detail = redact_proxy_secrets(slot.errbuf[0] ? slot.errbuf : curl_easy_strerror(code), options_.proxy);
 
     const char* content_type = nullptr;
     if (code == CURLE_OK) {
@@ -239,6 +261,8 @@ void Fetcher::finish(Slot& slot, CURLcode code) {
                 what += " (Retry-After: " + std::string(header->value) + ")";
         } else if (status == 500 || status == 502 || status == 504) {
             verdict = Verdict::Retry;
+        } else if (status == 407) {
+            what += " (the proxy refused its credentials)";
         } else if (status >= 300 && status < 400) {
             what += " redirect not followed";
         }
@@ -263,6 +287,11 @@ void Fetcher::finish(Slot& slot, CURLcode code) {
         what = "more than " + std::to_string(options_.max_redirects) + " redirects";
     } else if (code == CURLE_UNSUPPORTED_PROTOCOL) {
         what = "refused: " + detail;
+    } else if (long connect = 0; curl_easy_getinfo(e, CURLINFO_HTTP_CONNECTCODE, &connect) == CURLE_OK &&
+                                     connect >= 300) {
+        // The proxy said no to the tunnel: asking again gets the same answer.
+        what = "the proxy answered CONNECT with HTTP " + std::to_string(connect) +
+               (connect == 407 ? " (it refused its credentials)" : "");
     } else {
         verdict = is_retryable_transport(code) ? Verdict::Retry : Verdict::Fail;
         what = detail;

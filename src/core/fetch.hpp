@@ -66,6 +66,7 @@ private:
     bool drain_messages();  // true when a transfer finished
     void finish(Slot& slot, CURLcode code);
     void configure(Slot& slot);
+    void configure_proxy(CURL* easy);
     [[noreturn]] void fail(const Error& error);
     long poll_timeout_ms(Clock::time_point now) const;
 

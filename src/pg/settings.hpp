@@ -17,6 +17,8 @@ struct Settings {
     int page_delay_ms;
     char* user_agent;         // empty: the built-in spojscore/<version> string
     char* ca_file;            // empty: the system trust store
+    char* proxy;              // empty: direct; GUC_SUPERUSER_ONLY, may hold credentials
+    char* no_proxy;
 };
 
 extern Settings settings;
