@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <mutex>
 
+#include "base_url.hpp"
 #include "proxy.hpp"
 
 namespace spojscore {
@@ -63,7 +65,28 @@ bool is_retryable_transport(CURLcode code) {
     }
 }
 
+// Per site: when the last request started, and the Crawl-delay robots.txt asked for.
+struct SitePace {
+    std::chrono::steady_clock::time_point last_start{};
+    long delay_ms = 0;
+};
+std::mutex pace_mutex;
+std::map<std::string, SitePace, std::less<>> paces;
+
 }  // namespace
+
+void set_site_crawl_delay(std::string_view site, long delay_ms) {
+    std::lock_guard<std::mutex> lock(pace_mutex);
+    auto it = paces.find(site);
+    if (it == paces.end()) it = paces.emplace(std::string(site), SitePace{}).first;
+    it->second.delay_ms = delay_ms;
+}
+
+long site_crawl_delay(std::string_view site) {
+    std::lock_guard<std::mutex> lock(pace_mutex);
+    auto it = paces.find(site);
+    return it == paces.end() ? 0 : it->second.delay_ms;
+}
 
 struct Fetcher::Slot {
     CurlEasy easy;
@@ -74,6 +97,7 @@ struct Fetcher::Slot {
     bool out_of_memory = false;
     int page = 0;      // 0: idle
     std::string url;
+    bool robots_txt = false;
     int attempts = 0;  // retries already spent on this page
     bool active = false;  // added to the multi handle
     Clock::time_point ready_at{};
@@ -99,6 +123,7 @@ struct Fetcher::Slot {
 
 Fetcher::Fetcher(const FetchOptions& options) : options_(options), started_(Clock::now()) {
     validate_fetch_options(options_);
+    site_ = std::string(site_root(options_.base_url));
     multi_ = make_curl_multi();
     long connections = options_.connections;
     SET_MULTI_OPTION(multi_.get(), CURLMOPT_MAX_TOTAL_CONNECTIONS, connections);
@@ -166,11 +191,11 @@ void Fetcher::configure_proxy(CURL* e) {
     if (!options_.ca_file.empty()) SET_OPTION(e, CURLOPT_PROXY_CAINFO, options_.ca_file.c_str());
 }
 
-void Fetcher::request(int page, std::string url) {
+void Fetcher::request(int page, std::string url, bool robots_txt) {
     if (!multi_) throw Error(ErrorKind::Internal, "fetcher used after close");
     if (page <= last_requested_) throw Error(ErrorKind::Internal, "pages must be requested in order");
     last_requested_ = page;
-    queue_.push_back({page, std::move(url)});
+    queue_.push_back({page, std::move(url), robots_txt});
 }
 
 void Fetcher::close() noexcept {
@@ -196,10 +221,12 @@ bool Fetcher::queue_startable() const {
 void Fetcher::start_ready(Clock::time_point now) {
     for (auto& slot : slots_) {
         if (slot->active || slot->ready_at > now) continue;
+        if (slot->page == 0 && !queue_startable()) continue;
+        if (!may_start_now(now)) break;
         if (slot->page == 0) {
-            if (!queue_startable()) continue;
             slot->page = queue_.front().page;
             slot->url = std::move(queue_.front().url);
+            slot->robots_txt = queue_.front().robots_txt;
             slot->attempts = 0;
             queue_.pop_front();
         }
@@ -231,6 +258,29 @@ bool Fetcher::drain_messages() {
     return finished;
 }
 
+bool Fetcher::may_start_now(Clock::time_point now) {
+    Clock::time_point next;
+    long delay = 0;
+    {
+        std::lock_guard<std::mutex> lock(pace_mutex);
+        SitePace& pace = paces[site_];
+        delay = pace.delay_ms;
+        next = pace.last_start + milliseconds(delay);
+        if (delay == 0 || now >= next) {
+            pace.last_start = now;
+            return true;
+        }
+    }
+    // Waiting past the run budget would only end in a timeout: say why now.
+    if (next - started_ >= milliseconds(options_.run_budget_ms))
+        fail(Error(ErrorKind::Network, "the next request (after page " + std::to_string(last_taken_) +
+                                           ") cannot start within the run's " + format_ms(options_.run_budget_ms) +
+                                           " budget at the Crawl-delay of " + format_ms(delay) +
+                                           " that robots.txt asks for"));
+    paced_until_ = next;
+    return false;
+}
+
 void Fetcher::finish(Slot& slot, CURLcode code) {
     enum class Verdict { Done, Retry, Fail, Fatal } verdict = Verdict::Fail;
     ErrorKind kind = ErrorKind::Network;
@@ -240,14 +290,17 @@ void Fetcher::finish(Slot& slot, CURLcode code) {
     std::string detail = redact_proxy_secrets(slot.errbuf[0] ? slot.errbuf : curl_easy_strerror(code), options_.proxy);
 
     const char* content_type = nullptr;
+    long status = 0;
     if (code == CURLE_OK) {
-        long status = 0;
         curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
         curl_easy_getinfo(e, CURLINFO_CONTENT_TYPE, &content_type);
         what = "HTTP " + std::to_string(status);
-        if (status == 200) {
+        if (slot.robots_txt && status >= 400 && status < 500 && status != 429 && status != 407) {
+            verdict = Verdict::Done;  // RFC 9309: "unavailable", no rules (407 is the proxy's, 429 "back off")
+            slot.body.clear();
+        } else if (status == 200) {
             std::string type = content_type ? media_type(content_type) : "";
-            if (type == "text/html") {
+            if (type == "text/html" || slot.robots_txt) {
                 verdict = Verdict::Done;
             } else {
                 kind = ErrorKind::Layout;
@@ -308,7 +361,7 @@ void Fetcher::finish(Slot& slot, CURLcode code) {
     }
     if (verdict == Verdict::Done) {
         done_.emplace(slot.page, FetchedPage{slot.page, slot.url, std::move(slot.body),
-                                             content_type ? content_type : ""});
+                                             content_type ? content_type : "", status});
     } else {
         std::string message = "page " + std::to_string(slot.page) + ": " + what + " from " + slot.url;
         if (slot.attempts > 0) message += " (after " + std::to_string(slot.attempts) + " retries)";
@@ -327,7 +380,7 @@ long Fetcher::poll_timeout_ms(Clock::time_point now) const {
     bool work_left = queue_startable();
     for (const auto& slot : slots_) {
         if (slot->active || (slot->page == 0 && !work_left)) continue;
-        auto until = std::chrono::duration_cast<milliseconds>(slot->ready_at - now).count();
+        auto until = std::chrono::duration_cast<milliseconds>(std::max(slot->ready_at, paced_until_) - now).count();
         wait = std::min<long>(wait, std::max<long>(until, 0));
     }
     return wait;

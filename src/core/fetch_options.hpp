@@ -34,6 +34,7 @@ struct FetchOptions {
                                          // else see parse_proxy_url (credentials are secrets)
     std::string no_proxy;                // hosts reached directly despite `proxy` (CURLOPT_NOPROXY)
     bool proxy_tunnel = false;           // CONNECT for http targets too (https ones always CONNECT)
+    bool robots_txt = true;              // obey <base_url>/robots.txt (robots_check.hpp)
     bool accept_gzip = true;             // the size cap then counts decoded bytes
     CancelCallback should_cancel = nullptr;
     void* cancel_arg = nullptr;

@@ -25,6 +25,7 @@ FetchOptions fetch_options(const Settings& s) {
     if (s.ca_file) o.ca_file = s.ca_file;
     if (s.proxy) o.proxy = s.proxy;
     if (s.no_proxy) o.no_proxy = s.no_proxy;
+    o.robots_txt = s.robots_txt;
     o.should_cancel = interrupt_pending;
     return o;
 }

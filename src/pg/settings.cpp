@@ -146,6 +146,9 @@ void define_settings() {
     DefineCustomStringVariable("spojscore.no_proxy", "Hosts reached directly despite spojscore.proxy.",
                                "A comma-separated list of host names or addresses; * means all.", &settings.no_proxy,
                                "", PGC_SUSET, 0, check_no_proxy, nullptr, nullptr);
+    DefineCustomBoolVariable("spojscore.robots_txt", "Obey the site's robots.txt (RFC 9309) before fetching.",
+                             "Turn off only for a private mirror you run.", &settings.robots_txt, true, PGC_SUSET, 0,
+                             nullptr, nullptr, nullptr);
     define_int("spojscore.min_rows", "Fewest problems a refresh must find before it applies anything.", &min_rows,
                1000, 0, 1000000, 0);
     DefineCustomRealVariable("spojscore.min_rows_ratio",

@@ -19,6 +19,7 @@ struct Settings {
     char* ca_file;            // empty: the system trust store
     char* proxy;              // empty: direct; GUC_SUPERUSER_ONLY, may hold credentials
     char* no_proxy;
+    bool robots_txt;          // obey <base_url>/robots.txt
 };
 
 extern Settings settings;
