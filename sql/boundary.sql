@@ -12,6 +12,8 @@ SELECT spoj_selftest('size_limit');
 \echo :LAST_ERROR_SQLSTATE
 SELECT spoj_selftest('busy');
 \echo :LAST_ERROR_SQLSTATE
+SELECT spoj_selftest('refused');
+\echo :LAST_ERROR_SQLSTATE
 SELECT spoj_selftest('cancelled');
 \echo :LAST_ERROR_SQLSTATE
 SELECT spoj_selftest('bad_alloc');

@@ -88,7 +88,7 @@ SET spojscore.request_timeout = '1s';
 \set VERBOSITY sqlstate
 CALL spoj_refresh_job();
 \set VERBOSITY default
-SELECT status, source, sqlstate, error ~ '^spojscore: page 1: Failed to connect' AS names_page
+SELECT status, source, sqlstate, error ~ '^spojscore: robots\.txt is unreachable \(Failed to connect' AS names_cause
   FROM spoj_refresh_runs WHERE status <> 'ok';
 SELECT stale, last_error_sqlstate FROM spoj_status();
 SELECT spoj_refresh_if_stale('1 hour');

@@ -95,6 +95,27 @@ SET spojscore.request_timeout = 0;
 SHOW spojscore.base_url;
 RESET spojscore.base_url;
 
+-- The proxy: http, https or socks5h, a host and port, optional credentials, nothing else;
+-- errors never quote the value. Only superusers may read it (it may hold a password).
+SET spojscore.proxy = 'http://proxy.example:3128';
+SET spojscore.proxy = 'https://user:p%40ss@[::1]:8443/';
+SET spojscore.proxy = 'socks5h://127.0.0.1:1080';
+SET spojscore.proxy = 'socks5://127.0.0.1:1080';
+SET spojscore.proxy = 'http://user:hunter2@proxy.example:3128/path';
+SET spojscore.proxy = 'http://user:hunter2@proxy.example:3128?x';
+SET spojscore.proxy = 'ftp://proxy.example';
+SET spojscore.no_proxy = 'localhost, 127.0.0.1, .corp.example';
+SET spojscore.no_proxy = 'a;b';
+SET ROLE regress_spoj_reader;
+SHOW spojscore.proxy;
+SELECT current_setting('spojscore.proxy');
+SELECT count(*) AS visible FROM pg_settings WHERE name = 'spojscore.proxy';
+SET spojscore.proxy = '';
+RESET ROLE;
+SELECT count(*) AS visible FROM pg_settings WHERE name = 'spojscore.proxy';
+RESET spojscore.proxy;
+RESET spojscore.no_proxy;
+
 DROP OWNED BY regress_spoj_reader, regress_spoj_refresher, regress_spoj_nobody;
 DROP ROLE regress_spoj_reader, regress_spoj_refresher, regress_spoj_nobody;
 DROP EXTENSION spojscore;

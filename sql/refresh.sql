@@ -124,6 +124,18 @@ SET spojscore.run_budget = '2s';
 SELECT pg_temp.attempt('ok,total=130,latency=1500');
 RESET spojscore.run_budget;
 
+-- robots.txt (RFC 9309), fetched once before the list: a disallowed list fails at once with
+-- 08004 and no list request; a 5xx means "do not crawl" (08006); 404 means no rules; our
+-- group's Allow wins over "*"; spojscore.robots_txt = off skips it (private mirrors).
+SELECT pg_temp.attempt('ok,total=130,robots=disallow');
+SELECT pg_temp.attempt('ok,total=130,robots=500');
+SELECT pg_temp.attempt('ok,total=130,robots=404');
+SELECT pg_temp.attempt('ok,total=130,robots=allow');
+SET spojscore.robots_txt = off;
+SELECT pg_temp.attempt('ok,total=130,robots=disallow,t=off');
+RESET spojscore.robots_txt;
+SELECT status, sqlstate, pages, rows_seen FROM spoj_refresh_runs ORDER BY id DESC LIMIT 3;
+
 -- libxml2 state survives success and failure alike.
 SELECT xmlparse(document '<a><b/></a>');
 SELECT count(*) AS runs_ok FROM spoj_refresh_runs WHERE status = 'ok';

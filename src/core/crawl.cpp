@@ -7,6 +7,7 @@
 #include "base_url.hpp"
 #include "fetch.hpp"
 #include "list_merge.hpp"
+#include "robots_check.hpp"
 
 namespace spojscore {
 
@@ -17,7 +18,8 @@ std::string classical_page_url(std::string_view base_url, int page) {
 
 CrawlResult crawl_classical(const FetchOptions& options, const PageParser& parse) {
     auto started = std::chrono::steady_clock::now();
-    Fetcher fetcher(options);  // validates options, base URL included
+    const std::optional<RobotsRules> robots = fetch_robots(options);  // validates options first
+    Fetcher fetcher(options);
     ListMerger merger;
 
     // Never more than `connections` pages in flight past the last page known to have
@@ -27,7 +29,9 @@ CrawlResult crawl_classical(const FetchOptions& options, const PageParser& parse
         last = std::min(last, options.max_pages);
         while (requested < last) {
             ++requested;
-            fetcher.request(requested, classical_page_url(options.base_url, requested));
+            std::string url = classical_page_url(options.base_url, requested);
+            require_robots_allowed(robots, options, url);
+            fetcher.request(requested, std::move(url));
         }
     };
     request_through(options.connections);

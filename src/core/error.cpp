@@ -9,6 +9,7 @@ const char* error_kind_name(ErrorKind kind) noexcept {
         case ErrorKind::Layout: return "layout";
         case ErrorKind::SizeLimit: return "size limit";
         case ErrorKind::Busy: return "busy";
+        case ErrorKind::Refused: return "refused";
         case ErrorKind::Cancelled: return "cancelled";
         case ErrorKind::Internal: return "internal";
     }

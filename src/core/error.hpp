@@ -12,6 +12,7 @@ enum class ErrorKind {
     Layout,           // page not understood, guard tripped    -> 22000
     SizeLimit,        // body/page/run cap exceeded           -> 54000
     Busy,             // another refresh holds the lock        -> 55P03
+    Refused,          // the site's robots.txt forbids the fetch -> 08004
     Cancelled,        // the cancel callback said stop         -> 57014 (the server's own)
     Internal,         // a bug in spojscore                    -> XX000
 };

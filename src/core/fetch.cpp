@@ -4,6 +4,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <mutex>
+
+#include "base_url.hpp"
+#include "proxy.hpp"
 
 #include "base_url.hpp"
 
@@ -85,7 +89,28 @@ bool is_retryable_transport(CURLcode code) {
     }
 }
 
+// Per site: when the last request started, and the Crawl-delay robots.txt asked for.
+struct SitePace {
+    std::chrono::steady_clock::time_point last_start{};
+    long delay_ms = 0;
+};
+std::mutex pace_mutex;
+std::map<std::string, SitePace, std::less<>> paces;
+
 }  // namespace
+
+void set_site_crawl_delay(std::string_view site, long delay_ms) {
+    std::lock_guard<std::mutex> lock(pace_mutex);
+    auto it = paces.find(site);
+    if (it == paces.end()) it = paces.emplace(std::string(site), SitePace{}).first;
+    it->second.delay_ms = delay_ms;
+}
+
+long site_crawl_delay(std::string_view site) {
+    std::lock_guard<std::mutex> lock(pace_mutex);
+    auto it = paces.find(site);
+    return it == paces.end() ? 0 : it->second.delay_ms;
+}
 
 struct Fetcher::Slot {
     CurlEasy easy;
@@ -99,6 +124,7 @@ struct Fetcher::Slot {
     std::string at;    // the URL of the current request: `url` or an accepted redirect target
     long hops = 0;     // redirects followed in this attempt
     bool following = false;  // the next request continues a redirect (same attempt)
+    bool robots_txt = false;  // this request is <site>/robots.txt
     int attempts = 0;  // retries already spent on this page
     bool active = false;  // added to the multi handle
     Clock::time_point ready_at{};
@@ -124,6 +150,7 @@ struct Fetcher::Slot {
 
 Fetcher::Fetcher(const FetchOptions& options) : options_(options), started_(Clock::now()) {
     validate_fetch_options(options_);
+    site_ = std::string(site_root(options_.base_url));
     multi_ = make_curl_multi();
     long connections = options_.connections;
     SET_MULTI_OPTION(multi_.get(), CURLMOPT_MAX_TOTAL_CONNECTIONS, connections);
@@ -165,16 +192,36 @@ void Fetcher::configure(Slot& slot) {
     SET_OPTION(e, CURLOPT_SSL_VERIFYPEER, 1L);
     SET_OPTION(e, CURLOPT_SSL_VERIFYHOST, 2L);
     if (!options_.ca_file.empty()) SET_OPTION(e, CURLOPT_CAINFO, options_.ca_file.c_str());
-    // Always set: an empty string overrides http_proxy/ALL_PROXY from the environment.
-    SET_OPTION(e, CURLOPT_PROXY, options_.proxy.c_str());
+    configure_proxy(e);
     if (options_.accept_gzip) SET_OPTION(e, CURLOPT_ACCEPT_ENCODING, "gzip");
 }
 
-void Fetcher::request(int page, std::string url) {
+void Fetcher::configure_proxy(CURL* e) {
+    // Always set: an empty string overrides http_proxy/ALL_PROXY from the environment.
+    if (options_.proxy.empty()) {
+        SET_OPTION(e, CURLOPT_PROXY, "");
+        return;
+    }
+    // The credentials go in their own options, so that the URL libcurl may quote in an
+    // error message never holds them.
+    ProxyUrl proxy = parse_proxy_url(options_.proxy);
+    SET_OPTION(e, CURLOPT_PROXY, proxy.address.c_str());
+    if (!proxy.user.empty()) {
+        SET_OPTION(e, CURLOPT_PROXYUSERNAME, proxy.user.c_str());
+        SET_OPTION(e, CURLOPT_PROXYPASSWORD, proxy.password.c_str());
+    }
+    SET_OPTION(e, CURLOPT_NOPROXY, options_.no_proxy.c_str());
+    SET_OPTION(e, CURLOPT_HTTPPROXYTUNNEL, options_.proxy_tunnel ? 1L : 0L);
+    SET_OPTION(e, CURLOPT_PROXY_SSL_VERIFYPEER, 1L);
+    SET_OPTION(e, CURLOPT_PROXY_SSL_VERIFYHOST, 2L);
+    if (!options_.ca_file.empty()) SET_OPTION(e, CURLOPT_PROXY_CAINFO, options_.ca_file.c_str());
+}
+
+void Fetcher::request(int page, std::string url, bool robots_txt) {
     if (!multi_) throw Error(ErrorKind::Internal, "fetcher used after close");
     if (page <= last_requested_) throw Error(ErrorKind::Internal, "pages must be requested in order");
     last_requested_ = page;
-    queue_.push_back({page, std::move(url)});
+    queue_.push_back({page, std::move(url), robots_txt});
 }
 
 void Fetcher::close() noexcept {
@@ -200,10 +247,12 @@ bool Fetcher::queue_startable() const {
 void Fetcher::start_ready(Clock::time_point now) {
     for (auto& slot : slots_) {
         if (slot->active || slot->ready_at > now) continue;
+        if (slot->page == 0 && !queue_startable()) continue;
+        if (!may_start_now(now)) break;
         if (slot->page == 0) {
-            if (!queue_startable()) continue;
             slot->page = queue_.front().page;
             slot->url = std::move(queue_.front().url);
+            slot->robots_txt = queue_.front().robots_txt;
             slot->attempts = 0;
             queue_.pop_front();
         }
@@ -240,23 +289,49 @@ bool Fetcher::drain_messages() {
     return finished;
 }
 
+bool Fetcher::may_start_now(Clock::time_point now) {
+    Clock::time_point next;
+    long delay = 0;
+    {
+        std::lock_guard<std::mutex> lock(pace_mutex);
+        SitePace& pace = paces[site_];
+        delay = pace.delay_ms;
+        next = pace.last_start + milliseconds(delay);
+        if (delay == 0 || now >= next) {
+            pace.last_start = now;
+            return true;
+        }
+    }
+    // Waiting past the run budget would only end in a timeout: say why now.
+    if (next - started_ >= milliseconds(options_.run_budget_ms))
+        fail(Error(ErrorKind::Network, "the next request (after page " + std::to_string(last_taken_) +
+                                           ") cannot start within the run's " + format_ms(options_.run_budget_ms) +
+                                           " budget at the Crawl-delay of " + format_ms(delay) +
+                                           " that robots.txt asks for"));
+    paced_until_ = next;
+    return false;
+}
+
 void Fetcher::finish(Slot& slot, CURLcode code) {
     enum class Verdict { Done, Retry, Fail, Fatal } verdict = Verdict::Fail;
     ErrorKind kind = ErrorKind::Network;
     std::string what;  // why the attempt failed, without page and URL
     CURL* e = slot.easy.get();
     counters_.bytes += static_cast<std::int64_t>(slot.body.size());
-    std::string detail = slot.errbuf[0] ? slot.errbuf : curl_easy_strerror(code);
+    std::string detail = redact_proxy_secrets(slot.errbuf[0] ? slot.errbuf : curl_easy_strerror(code), options_.proxy);
 
     const char* content_type = nullptr;
+    long status = 0;
     if (code == CURLE_OK) {
-        long status = 0;
         curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
         curl_easy_getinfo(e, CURLINFO_CONTENT_TYPE, &content_type);
         what = "HTTP " + std::to_string(status);
-        if (status == 200) {
+        if (slot.robots_txt && status >= 400 && status < 500 && status != 429 && status != 407) {
+            verdict = Verdict::Done;  // RFC 9309: "unavailable", no rules (407 is the proxy's, 429 "back off")
+            slot.body.clear();
+        } else if (status == 200) {
             std::string type = content_type ? media_type(content_type) : "";
-            if (type == "text/html") {
+            if (type == "text/html" || slot.robots_txt) {
                 verdict = Verdict::Done;
             } else {
                 kind = ErrorKind::Layout;
@@ -270,6 +345,8 @@ void Fetcher::finish(Slot& slot, CURLcode code) {
                 what += " (Retry-After: " + std::string(header->value) + ")";
         } else if (status == 500 || status == 502 || status == 504) {
             verdict = Verdict::Retry;
+        } else if (status == 407) {
+            what += " (the proxy refused its credentials)";
         } else if (status >= 300 && status < 400) {
             char* location = nullptr;
             if (is_redirect(status) && options_.max_redirects > 0)
@@ -309,6 +386,11 @@ void Fetcher::finish(Slot& slot, CURLcode code) {
         what = "transfer incomplete (" + detail + ")";
     } else if (code == CURLE_UNSUPPORTED_PROTOCOL) {
         what = "refused: " + detail;
+    } else if (long connect = 0; curl_easy_getinfo(e, CURLINFO_HTTP_CONNECTCODE, &connect) == CURLE_OK &&
+                                     connect >= 300) {
+        // The proxy said no to the tunnel: asking again gets the same answer.
+        what = "the proxy answered CONNECT with HTTP " + std::to_string(connect) +
+               (connect == 407 ? " (it refused its credentials)" : "");
     } else {
         verdict = is_retryable_transport(code) ? Verdict::Retry : Verdict::Fail;
         what = detail;
@@ -325,7 +407,7 @@ void Fetcher::finish(Slot& slot, CURLcode code) {
     }
     if (verdict == Verdict::Done) {
         done_.emplace(slot.page, FetchedPage{slot.page, slot.at, std::move(slot.body),
-                                             content_type ? content_type : ""});
+                                             content_type ? content_type : "", status});
     } else {
         std::string message = "page " + std::to_string(slot.page) + ": " + what + " from " + slot.at;
         if (slot.attempts > 0) message += " (after " + std::to_string(slot.attempts) + " retries)";
@@ -344,7 +426,7 @@ long Fetcher::poll_timeout_ms(Clock::time_point now) const {
     bool work_left = queue_startable();
     for (const auto& slot : slots_) {
         if (slot->active || (slot->page == 0 && !work_left)) continue;
-        auto until = std::chrono::duration_cast<milliseconds>(slot->ready_at - now).count();
+        auto until = std::chrono::duration_cast<milliseconds>(std::max(slot->ready_at, paced_until_) - now).count();
         wait = std::min<long>(wait, std::max<long>(until, 0));
     }
     return wait;

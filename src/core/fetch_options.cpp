@@ -2,6 +2,7 @@
 
 #include "base_url.hpp"
 #include "error.hpp"
+#include "proxy.hpp"
 #include "version.hpp"
 
 namespace spojscore {
@@ -40,6 +41,8 @@ void validate_fetch_options(const FetchOptions& o) {
     for (char c : o.user_agent)
         if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f)
             throw Error(ErrorKind::InvalidArgument, "user_agent must be printable ASCII");
+    if (!o.proxy.empty()) parse_proxy_url(o.proxy);
+    validate_no_proxy(o.no_proxy);
 }
 
 }  // namespace spojscore

@@ -30,7 +30,11 @@ struct FetchOptions {
     int retries_per_run = 10;
     std::string user_agent = default_user_agent();
     std::string ca_file;                 // empty: the system trust store
-    std::string proxy;                   // empty: direct, and proxy environment variables ignored
+    std::string proxy;                   // empty: direct, and proxy environment variables ignored;
+                                         // else see parse_proxy_url (credentials are secrets)
+    std::string no_proxy;                // hosts reached directly despite `proxy` (CURLOPT_NOPROXY)
+    bool proxy_tunnel = false;           // CONNECT for http targets too (https ones always CONNECT)
+    bool robots_txt = true;              // obey <base_url>/robots.txt (robots_check.hpp)
     bool accept_gzip = true;             // the size cap then counts decoded bytes
     CancelCallback should_cancel = nullptr;
     void* cancel_arg = nullptr;

@@ -14,6 +14,7 @@
 #include "fetch.hpp"
 #include "html_dom.hpp"
 #include "html_text.hpp"
+#include "robots_check.hpp"
 #include "row_fields.hpp"
 #include "no_postgres.hpp"
 
@@ -332,7 +333,14 @@ ProfilePage fetch_profile(const FetchOptions& options, std::string_view handle) 
     const std::string url = profile_url(options.base_url, handle);  // rejects a bad handle first
     FetchedPage fetched;
     {
-        Fetcher fetcher(options);  // validates options, base URL included, before any request
+        std::optional<RobotsRules> robots;
+        try {
+            robots = fetch_robots(options);  // validates options, base URL included, first
+            require_robots_allowed(robots, options, url);
+        } catch (const Error& e) {
+            throw Error(e.kind(), profile_message(e.what(), handle));
+        }
+        Fetcher fetcher(options);
         fetcher.request(1, url);
         try {
             fetched = fetcher.take(1);

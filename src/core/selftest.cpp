@@ -26,6 +26,7 @@ struct Guard {
     if (kind == "layout") throw Error(ErrorKind::Layout, "selftest: layout not recognised");
     if (kind == "size_limit") throw Error(ErrorKind::SizeLimit, "selftest: size limit exceeded");
     if (kind == "busy") throw Error(ErrorKind::Busy, "selftest: busy");
+    if (kind == "refused") throw Error(ErrorKind::Refused, "selftest: refused by robots.txt");
     if (kind == "cancelled") throw Error(ErrorKind::Cancelled, "selftest: cancelled");
     if (kind == "internal") throw Error(ErrorKind::Internal, "selftest: internal error");
     if (kind == "bad_alloc") throw std::bad_alloc();

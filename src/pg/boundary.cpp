@@ -17,6 +17,7 @@ int sqlstate_of(ErrorKind kind) noexcept {
         case ErrorKind::Layout: return ERRCODE_DATA_EXCEPTION;
         case ErrorKind::SizeLimit: return ERRCODE_PROGRAM_LIMIT_EXCEEDED;
         case ErrorKind::Busy: return ERRCODE_LOCK_NOT_AVAILABLE;
+        case ErrorKind::Refused: return ERRCODE_SQLSERVER_REJECTED_ESTABLISHMENT_OF_SQLCONNECTION;
         case ErrorKind::Cancelled: return ERRCODE_QUERY_CANCELED;
         case ErrorKind::Internal: return ERRCODE_INTERNAL_ERROR;
     }

@@ -23,6 +23,9 @@ FetchOptions fetch_options(const Settings& s) {
     o.page_delay_ms = s.page_delay_ms;
     if (s.user_agent && *s.user_agent) o.user_agent = s.user_agent;
     if (s.ca_file) o.ca_file = s.ca_file;
+    if (s.proxy) o.proxy = s.proxy;
+    if (s.no_proxy) o.no_proxy = s.no_proxy;
+    o.robots_txt = s.robots_txt;
     o.should_cancel = interrupt_pending;
     return o;
 }

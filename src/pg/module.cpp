@@ -10,6 +10,7 @@ void _PG_init(void);
 }
 
 #include "pg/drop_hook.hpp"
+#include "pg/log_redact.hpp"
 #include "pg/settings.hpp"
 
 void _PG_init(void) {
@@ -18,4 +19,5 @@ void _PG_init(void) {
     // planted before the library was loaded, is an error rather than a silent no-op.
     spojscore::pg::define_settings();
     spojscore::pg::install_drop_hook();
+    spojscore::pg::install_log_redaction();
 }

@@ -11,6 +11,7 @@ extern "C" {
 }
 
 #include "core/base_url.hpp"
+#include "core/proxy.hpp"
 
 namespace spojscore::pg {
 
@@ -69,6 +70,40 @@ bool check_ca_file(char** newval, void**, GucSource) {
     return true;
 }
 
+// Never quotes the value (GUC_check_errmsg replaces PostgreSQL's "invalid value ...: <value>"):
+// it may hold the proxy's password.
+bool check_proxy(char** newval, void**, GucSource source) {
+    const char* url = *newval ? *newval : "";
+    if (*url == '\0') return true;
+    CoreFailure failure;
+    bool has_credentials = false;
+    run_core(failure, [&] { has_credentials = !parse_proxy_url(url).user.empty(); });
+    if (failure.failed) {
+        GUC_check_errmsg("invalid value for parameter \"spojscore.proxy\"");
+        GUC_check_errdetail("%s", failure.message);
+        return false;
+    }
+    // ALTER ROLE/DATABASE ... SET and CREATE FUNCTION ... SET (checked as PGC_S_TEST) store
+    // the value in catalogs that every role can read.
+    if (has_credentials && (source == PGC_S_TEST || source == PGC_S_GLOBAL || source == PGC_S_DATABASE ||
+                            source == PGC_S_USER || source == PGC_S_DATABASE_USER)) {
+        GUC_check_errmsg("invalid value for parameter \"spojscore.proxy\"");
+        GUC_check_errdetail("A proxy URL with credentials cannot be stored per role, database or function: "
+                            "those settings are readable by every role.");
+        GUC_check_errhint("Put it in postgresql.conf or use ALTER SYSTEM.");
+        return false;
+    }
+    return true;
+}
+
+bool check_no_proxy(char** newval, void**, GucSource) {
+    CoreFailure failure;
+    const char* list = *newval ? *newval : "";
+    run_core(failure, [&] { validate_no_proxy(list); });
+    if (failure.failed) GUC_check_errdetail("%s", failure.message);
+    return !failure.failed;
+}
+
 void define_int(const char* name, const char* desc, int* var, int boot, int min, int max, int flags) {
     DefineCustomIntVariable(name, desc, nullptr, var, boot, min, max, PGC_SUSET, flags, nullptr, nullptr,
                             nullptr);
@@ -103,6 +138,17 @@ void define_settings() {
     DefineCustomStringVariable("spojscore.ca_file", "CA bundle for TLS verification; empty means the system store.",
                                "Verification itself cannot be turned off.", &settings.ca_file, "", PGC_SUSET, 0,
                                check_ca_file, nullptr, nullptr);
+    DefineCustomStringVariable("spojscore.proxy", "Proxy for every request: http://, https:// or socks5h:// URL.",
+                               "Empty means direct (proxy environment variables are ignored). Only superusers "
+                               "can read it: it may hold credentials.",
+                               &settings.proxy, "", PGC_SUSET, GUC_SUPERUSER_ONLY, check_proxy,
+                               nullptr, nullptr);
+    DefineCustomStringVariable("spojscore.no_proxy", "Hosts reached directly despite spojscore.proxy.",
+                               "A comma-separated list of host names or addresses; * means all.", &settings.no_proxy,
+                               "", PGC_SUSET, 0, check_no_proxy, nullptr, nullptr);
+    DefineCustomBoolVariable("spojscore.robots_txt", "Obey the site's robots.txt (RFC 9309) before fetching.",
+                             "Turn off only for a private mirror you run.", &settings.robots_txt, true, PGC_SUSET, 0,
+                             nullptr, nullptr, nullptr);
     define_int("spojscore.min_rows", "Fewest problems a refresh must find before it applies anything.", &min_rows,
                1000, 0, 1000000, 0);
     DefineCustomRealVariable("spojscore.min_rows_ratio",

@@ -17,6 +17,9 @@ struct Settings {
     int page_delay_ms;
     char* user_agent;         // empty: the built-in spojscore/<version> string
     char* ca_file;            // empty: the system trust store
+    char* proxy;              // empty: direct; GUC_SUPERUSER_ONLY, may hold credentials
+    char* no_proxy;
+    bool robots_txt;          // obey <base_url>/robots.txt
 };
 
 extern Settings settings;

@@ -254,7 +254,9 @@ TEST_F(Crawl, KeepsWorkingAfterTenRefusedRuns) {
         FetchOptions o = options("ok");
         o.base_url = "http://127.0.0.1:" + std::to_string(spojfix::closed_port());
         o.retries_per_page = 0;
-        EXPECT_TRUE(is_error(crawl_error(o), ErrorKind::Network, "page 1: ")) << i;
+        o.robots_txt = (i % 2 == 0);  // refused at robots.txt, or at page 1
+        EXPECT_TRUE(is_error(crawl_error(o), ErrorKind::Network, o.robots_txt ? "robots.txt is unreachable" : "page 1: "))
+            << i;
     }
     EXPECT_EQ(spojscore::crawl_classical(options("ok")).rows.size(), 130u);
 }

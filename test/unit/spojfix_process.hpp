@@ -21,7 +21,8 @@ namespace spojfix {
 
 class Process {
 public:
-    Process() = default;
+    // `script`: a fixture under test/fixture/ taking --port-file and --idle-exit.
+    explicit Process(std::string script = "spojfix.py") : script_(std::move(script)) {}
     ~Process() { stop(); }
     Process(const Process&) = delete;
     Process& operator=(const Process&) = delete;
@@ -30,7 +31,7 @@ public:
     // source dir) and waits up to 10 s for its port file.
     void start() {
         const char* source = std::getenv("SPOJSCORE_SOURCE_DIR");
-        std::string script = std::string(source ? source : SPOJSCORE_SOURCE_DIR) + "/test/fixture/spojfix.py";
+        std::string script = std::string(source ? source : SPOJSCORE_SOURCE_DIR) + "/test/fixture/" + script_;
         char dir[] = "/tmp/spojfix.XXXXXX";
         if (!mkdtemp(dir)) throw std::runtime_error("mkdtemp failed");
         dir_ = dir;
@@ -49,7 +50,7 @@ public:
             port_ = 0;
             std::this_thread::sleep_for(std::chrono::milliseconds(10));
         }
-        throw std::runtime_error("spojfix.py did not write its port file");
+        throw std::runtime_error(script_ + " did not write its port file");
     }
 
     void stop() noexcept {
@@ -68,9 +69,18 @@ public:
 
     int port() const { return port_; }
 
+    // Every number in the port file (a fixture with several listeners writes them all).
+    std::vector<int> ports() const {
+        std::vector<int> out;
+        std::ifstream in(port_file());
+        for (int p; in >> p;) out.push_back(p);
+        return out;
+    }
+
 private:
     std::string port_file() const { return dir_ + "/port"; }
 
+    std::string script_;
     pid_t pid_ = 0;
     int port_ = 0;
     std::string dir_;
