@@ -8,7 +8,8 @@ EXTVERSION = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" $(srcdir)/$(EXT
 # Released scripts are committed and never edited. The scripts of the version under
 # development are built: its install script from src/sql/header.sql and the modules (in this order:
 # later modules use earlier ones), its upgrade step from a hand-written head (state changes),
-# the code modules re-created with CREATE OR REPLACE and the new objects' privileges
+# the code modules re-created with CREATE OR REPLACE, the new objects' privileges and a
+# hand-written tail (what must follow them, e.g. privileges carried over to a re-created object)
 # (docs/releasing.md).
 SQL_MODULES = guard scoring tables refresh users scheduling status privileges privileges-0.2.0
 SQL_CODE = guard scoring refresh users scheduling status
@@ -56,11 +57,12 @@ $(EXTENSION)--$(EXTVERSION).sql: $(SQL_DIR)/header.sql $(foreach m,$(SQL_MODULES
 	{ cat $(SQL_DIR)/header.sql; $(SQL_EXPAND) $(foreach m,$(SQL_MODULES),$(SQL_DIR)/$(m).sql); } > $@
 
 UPGRADE_STEP = $(SQL_DIR)/upgrade/$(PREV_VERSION)--$(EXTVERSION)
-$(EXTENSION)--$(PREV_VERSION)--$(EXTVERSION).sql: $(UPGRADE_STEP).head.sql $(SQL_DIR)/privileges-$(EXTVERSION).sql \
+$(EXTENSION)--$(PREV_VERSION)--$(EXTVERSION).sql: $(UPGRADE_STEP).head.sql $(UPGRADE_STEP).tail.sql \
+		$(SQL_DIR)/privileges-$(EXTVERSION).sql \
 		$(foreach m,$(SQL_CODE),$(SQL_DIR)/$(m).sql) $(SQL_SHARED)
 	{ $(SQL_EXPAND) $(UPGRADE_STEP).head.sql; \
 	  $(SQL_EXPAND) -E -e 's/^CREATE (FUNCTION|PROCEDURE) /CREATE OR REPLACE \1 /' \
 	    $(foreach m,$(SQL_CODE),$(SQL_DIR)/$(m).sql); \
-	  $(SQL_EXPAND) $(SQL_DIR)/privileges-$(EXTVERSION).sql; } > $@
+	  $(SQL_EXPAND) $(SQL_DIR)/privileges-$(EXTVERSION).sql $(UPGRADE_STEP).tail.sql; } > $@
 
 -include $(OBJS:.o=.d)

@@ -89,6 +89,11 @@ WITH ext AS (
     FROM pg_catalog.pg_event_trigger t JOIN member m ON m.classid = 'pg_catalog.pg_event_trigger'::regclass
                                                      AND m.objid = t.oid
   UNION ALL
+  -- The privileges the extension's scripts gave (pg_dump dumps the difference from them).
+  SELECT 'initial privileges ' || pg_catalog.pg_describe_object(i.classoid, i.objoid, i.objsubid)
+         || ': ' || i.privtype::text || ' ' || i.initprivs::text
+    FROM pg_catalog.pg_init_privs i JOIN member m ON m.classid = i.classoid AND m.objid = i.objoid
+  UNION ALL
   -- How members depend on each other (a BEGIN ATOMIC body binds what it calls).
   SELECT 'depends: ' || pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid) || ' -> '
          || pg_catalog.pg_describe_object(d.refclassid, d.refobjid, d.refobjsubid) || ' ' || d.deptype::text

@@ -26,6 +26,9 @@ GRANT EXECUTE ON FUNCTION spoj_refresh(boolean), spoj_refresh_if_stale(interval)
 GRANT EXECUTE ON PROCEDURE spoj_refresh_job(interval, boolean),
                            _spoj_record_failure(timestamptz, text, text) TO spoj_refresher;
 GRANT EXECUTE ON FUNCTION spoj_cleanup(interval) TO spoj_refresher;
+-- a DBA who keeps the status to named roles (0.2.0 re-creates spoj_status with a new column)
+REVOKE EXECUTE ON FUNCTION spoj_status() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION spoj_status() TO spoj_reader;
 };
 
 my $node = spoj_node('upgrade', cron => 1, conf => "spojscore.page_delay = 0\n");
@@ -101,6 +104,8 @@ if ($upgraded ne $fresh)
 is($out, '13', 'after the update the refresher refreshes (the second day reverted)') or diag $err;
 ($ret, $out, $err) = $node->psql('postgres', 'SET ROLE spoj_reader; SELECT rows_present, refresh_running FROM spoj_status()');
 is($out, '130|f', 'the reader reads the status');
+($ret, $out, $err) = $node->psql('postgres', 'SET ROLE spoj_refresher; SELECT rows_present FROM spoj_status()');
+like($err, qr/permission denied for function spoj_status/, 'the DBA\'s REVOKE on spoj_status survived its re-creation');
 ($ret, $out, $err) = $node->psql('postgres', 'SET ROLE spoj_reader; SELECT spoj_refresh()');
 like($err, qr/permission denied for function spoj_refresh/, 'the reader still may not refresh');
 my $command = $node->safe_psql('postgres', q{SELECT command FROM cron.job WHERE jobname = 'spojscore-refresh'});

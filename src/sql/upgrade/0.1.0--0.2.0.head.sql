@@ -22,5 +22,10 @@ ALTER TABLE @extschema@.spoj_refresh_runs DROP CONSTRAINT spoj_refresh_runs_stat
 ALTER TABLE @extschema@.spoj_refresh_runs ADD CONSTRAINT spoj_refresh_runs_status_check
   CHECK (status IN ('ok', 'failed', 'skipped', 'running', 'interrupted'));
 ALTER TABLE @extschema@.spoj_refresh_runs ADD COLUMN pid integer;
--- spoj_status() reports it in a new column.
+-- spoj_status() reports it in a new column. Its privileges (a DBA's GRANTs and REVOKEs
+-- included) are kept here and given back to the new one by the tail of this step.
+SELECT pg_catalog.set_config('spojscore_upgrade.status_acl',
+         coalesce((SELECT p.proacl::pg_catalog.text FROM pg_catalog.pg_proc p
+                    WHERE p.oid OPERATOR(pg_catalog.=) '@extschema@.spoj_status()'::pg_catalog.regprocedure), ''),
+         true);
 DROP FUNCTION @extschema@.spoj_status();
