@@ -34,7 +34,10 @@ CrawlResult crawl_classical(const FetchOptions& options, const PageParser& parse
 
     for (int page = 1;; ++page) {
         FetchedPage fetched = fetcher.take(page);
-        if (!merger.add(page, parse(fetched.body, fetched.content_type))) break;
+        ListPage parsed = parse ? parse(fetched.body, fetched.content_type)
+                                : parse_list_page(fetched.body, fetched.content_type,
+                                                  CancelCheck{options.should_cancel, options.cancel_arg});
+        if (!merger.add(page, std::move(parsed))) break;
         if (page >= options.max_pages) {
             merger.result().stop = CrawlStop::MaxPages;
             break;

@@ -267,10 +267,11 @@ std::string profile_message(const std::string& message, std::string_view handle)
 
 }  // namespace
 
-ProfilePage parse_profile_page(std::string_view body, std::string_view content_type) {
+ProfilePage parse_profile_page(std::string_view body, std::string_view content_type, const CancelCheck& cancel) {
     if (body.empty()) return not_profile(ProfileKind::Unrecognised, "empty page");
     if (body.size() > static_cast<std::size_t>(INT_MAX)) return not_profile(ProfileKind::Unrecognised, "page too large");
-    const Document document = read_document(body, content_type);
+    const Document document = read_document(body, content_type, cancel);
+    if (!document.refused.empty()) return not_profile(ProfileKind::Unrecognised, document.refused);
     const xmlNode* root = document.doc ? xmlDocGetRootElement(document.doc.get()) : nullptr;
     if (root == nullptr) return not_profile(ProfileKind::Unrecognised, "no HTML document");
 
@@ -340,7 +341,8 @@ ProfilePage fetch_profile(const FetchOptions& options, std::string_view handle) 
             throw Error(e.kind(), profile_message(e.what(), handle));
         }
     }
-    ProfilePage page = parse_profile_page(fetched.body, fetched.content_type);
+    ProfilePage page =
+        parse_profile_page(fetched.body, fetched.content_type, CancelCheck{options.should_cancel, options.cancel_arg});
     if (page.kind == ProfileKind::UnknownHandle)
         throw Error(ErrorKind::InvalidArgument,
                     "unknown SPOJ user \"" + std::string(handle) + "\" (no profile at " + url + ")");
