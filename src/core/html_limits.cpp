@@ -69,8 +69,10 @@ MarkupCounts count_markup(std::string_view s, const CancelCheck& cancel) {
         q1 = c == '\'' ? a1 : q1;
 
         if (c == '<') {
-            ++out.markup;
-            if (i + 1 < n && (kClasses[static_cast<unsigned char>(s[i + 1])] & kNameStart)) {
+            const unsigned char next = i + 1 < n ? kClasses[static_cast<unsigned char>(s[i + 1])] : 0;
+            const bool end_tag = i + 2 < n && s[i + 1] == '/' && (kClasses[static_cast<unsigned char>(s[i + 2])] & kNameStart);
+            if (!end_tag) ++out.markup;
+            if (next & kNameStart) {
                 // The tag name is cut at kNameBuffer too; attributes follow it.
                 const std::size_t names = ahead[(i + 1 + std::min(run1, kNameBuffer)) & 127];
                 out.attributes = std::min(out.attributes + names, kSaturated);

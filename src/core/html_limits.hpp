@@ -18,7 +18,7 @@ inline constexpr std::size_t kMaxTagAttributes = 256;
 // as a start tag with the attributes libxml2's tokenizer (2.9-2.13) would read there,
 // wherever it is (in a comment or a script too): an upper bound whatever the context.
 struct MarkupCounts {
-    std::size_t markup = 0;          // '<' characters: elements, comments, ... (and a text node each)
+    std::size_t markup = 0;          // '<' but not "</name": elements, comments, ... (and a text node each)
     std::size_t attributes = 0;      // attribute names over all start tags
     std::size_t max_attributes = 0;  // the most attribute names in one start tag
 };
