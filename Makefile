@@ -17,7 +17,7 @@ CORE_SOURCES = $(wildcard src/core/*.cpp)
 PG_SOURCES = $(wildcard src/pg/*.cpp)
 OBJS = $(CORE_SOURCES:.cpp=.o) $(PG_SOURCES:.cpp=.o)
 
-REGRESS = install score boundary parse_list refresh load_pages privileges users
+REGRESS = install score boundary parse_list refresh load_pages privileges users hostile
 REGRESS_OPTS = --load-extension=plpgsql
 ISOLATION = refresh_visibility refresh_no_strong_lock refresh_overlap refresh_row_lock refresh_lock_no_grant
 
