@@ -18,18 +18,20 @@ constexpr std::size_t kCancelEvery = 64 * 1024;
 // stops here, far above any budget and far below overflow in tree_bytes_bound.
 constexpr std::size_t kSaturated = std::size_t{1} << 40;
 
-enum Class : unsigned char { kOther = 0, kBlank = 1, kNameStart = 2, kNameChar = 4 };
+// What a byte is to the tokenizer.
+enum Code : unsigned char { kOther, kBlank, kGt, kSlash, kNameStart, kNameOnly, kEquals, kDquote, kSquote, kLt };
 
-constexpr std::array<unsigned char, 256> make_classes() {
+constexpr std::array<unsigned char, 256> make_codes() {
     std::array<unsigned char, 256> c{};
     c[' '] = c['\t'] = c['\n'] = c['\r'] = kBlank;  // IS_BLANK_CH
-    for (int ch = 'a'; ch <= 'z'; ++ch) c[ch] = c[ch - 'a' + 'A'] = kNameStart | kNameChar;
-    for (int ch = '0'; ch <= '9'; ++ch) c[ch] = kNameChar;
-    c['_'] = c[':'] = c['.'] = kNameStart | kNameChar;
-    c['-'] = kNameChar;
+    for (int ch = 'a'; ch <= 'z'; ++ch) c[ch] = c[ch - 'a' + 'A'] = kNameStart;
+    for (int ch = '0'; ch <= '9'; ++ch) c[ch] = kNameOnly;
+    c['_'] = c[':'] = c['.'] = kNameStart;
+    c['-'] = kNameOnly;
+    c['>'] = kGt, c['/'] = kSlash, c['='] = kEquals, c['"'] = kDquote, c['\''] = kSquote, c['<'] = kLt;
     return c;
 }
-constexpr std::array<unsigned char, 256> kClasses = make_classes();
+constexpr std::array<unsigned char, 256> kCodes = make_codes();
 
 }  // namespace
 
@@ -42,45 +44,83 @@ MarkupCounts count_markup(std::string_view s, const CancelCheck& cancel) {
     MarkupCounts out;
     const std::size_t n = s.size();
     std::array<std::size_t, 128> ahead{};  // A at the last 128 positions (0 past the end)
-    // The states at i+1: A attribute loop head, B bogus attribute skipped to a blank,
-    // AN after a name, V value after '=', U unquoted value, Q1/Q2 in '...' / "...".
-    std::size_t a1 = 0, b1 = 0, an1 = 0, v1 = 0, u1 = 0, q1 = 0, q2 = 0;
-    std::size_t run1 = 0;       // name characters from i+1 on
-    std::size_t an_after = 0;   // AN just past the name run that holds i
-    for (std::size_t i = n; i-- > 0;) {
-        if ((i & (kCancelEvery - 1)) == 0 && cancel.requested())
-            throw Error(ErrorKind::Cancelled, "cancelled while checking the page");
-        const unsigned char c = static_cast<unsigned char>(s[i]);
-        const unsigned char cls = kClasses[c];
-        const bool closes = c == '>' || (c == '/' && i + 1 < n && s[i + 1] == '>');
-        const std::size_t run = (cls & kNameChar) ? run1 + 1 : 0;
-        if ((cls & kNameChar) && run1 == 0) an_after = an1;
-
-        std::size_t a;
-        if (cls & kBlank) a = a1;
-        else if (closes) a = 0;
-        else if (cls & kNameStart) a = 1 + (run > kNameBuffer ? ahead[(i + kNameBuffer) & 127] : an_after);
-        else a = b1;
-        const std::size_t b = (cls & kBlank) ? a : closes ? 0 : b1;
-        const std::size_t an = (cls & kBlank) ? an1 : c == '=' ? v1 : a;
-        const std::size_t u = ((cls & kBlank) || c == '>') ? a : u1;
-        const std::size_t v = (cls & kBlank) ? v1 : c == '"' ? q2 : c == '\'' ? q1 : u;
-        q2 = c == '"' ? a1 : q2;
-        q1 = c == '\'' ? a1 : q1;
-
-        if (c == '<') {
-            const unsigned char next = i + 1 < n ? kClasses[static_cast<unsigned char>(s[i + 1])] : 0;
-            const bool end_tag = i + 2 < n && s[i + 1] == '/' && (kClasses[static_cast<unsigned char>(s[i + 2])] & kNameStart);
-            if (!end_tag) ++out.markup;
-            if (next & kNameStart) {
-                // The tag name is cut at kNameBuffer too; attributes follow it.
-                const std::size_t names = ahead[(i + 1 + std::min(run1, kNameBuffer)) & 127];
-                out.attributes = std::min(out.attributes + names, kSaturated);
-                out.max_attributes = std::max(out.max_attributes, names);
+    // The states at i+1: A attribute loop head (blanks skipped first), B bogus attribute
+    // skipped to a blank, AN after a name, V value after '=', U unquoted value, Q1/Q2 in
+    // '...' / "...". The state names follow htmlParseStartTag's loop.
+    std::size_t a = 0, b = 0, an = 0, v = 0, u = 0, q1 = 0, q2 = 0;
+    std::size_t run = 0;       // name characters from i+1 on
+    std::size_t an_after = 0;  // AN just past the name run that holds i
+    bool gt_next = false;      // s[i+1] == '>'
+    std::size_t next_code = kOther;
+    for (std::size_t block_end = n; block_end > 0;) {
+        if (cancel.requested()) throw Error(ErrorKind::Cancelled, "cancelled while checking the page");
+        const std::size_t block_start = block_end > kCancelEvery ? block_end - kCancelEvery : 0;
+        for (std::size_t i = block_end; i-- > block_start;) {
+            const unsigned char code = kCodes[static_cast<unsigned char>(s[i])];
+            const std::size_t a_next = a;  // A at i+1
+            switch (code) {
+                case kBlank:  // a, an, v stay; B and U end here: they go on as A
+                    b = u = a;
+                    run = 0;
+                    break;
+                case kGt:
+                    a = b = an = 0;
+                    v = u = 0;
+                    run = 0;
+                    break;
+                case kSlash:
+                    a = b = an = gt_next ? 0 : b;  // "/>" ends the tag
+                    v = u;
+                    run = 0;
+                    break;
+                case kNameStart:
+                case kNameOnly:
+                    if (run == 0) an_after = an;
+                    ++run;
+                    a = code == kNameOnly ? b : 1 + (run > kNameBuffer ? ahead[(i + kNameBuffer) & 127] : an_after);
+                    an = a;
+                    v = u;
+                    break;
+                case kEquals:
+                    a = b;
+                    an = v;
+                    v = u;
+                    run = 0;
+                    break;
+                case kDquote:
+                    a = an = b;
+                    v = q2;
+                    q2 = a_next;
+                    run = 0;
+                    break;
+                case kSquote:
+                    a = an = b;
+                    v = q1;
+                    q1 = a_next;
+                    run = 0;
+                    break;
+                case kLt:
+                    ++out.markup;
+                    if (next_code == kNameStart) {
+                        // The tag name is cut at kNameBuffer too; attributes follow it.
+                        const std::size_t names = ahead[(i + 1 + std::min(run, kNameBuffer)) & 127];
+                        out.attributes = std::min(out.attributes + names, kSaturated);
+                        out.max_attributes = std::max(out.max_attributes, names);
+                    } else if (next_code == kSlash && i + 2 < n && kCodes[static_cast<unsigned char>(s[i + 2])] == kNameStart) {
+                        --out.markup;  // an end tag builds no node
+                    }
+                    [[fallthrough]];
+                default:
+                    a = an = b;
+                    v = u;
+                    run = 0;
+                    break;
             }
+            ahead[i & 127] = a;
+            gt_next = code == kGt;
+            next_code = code;
         }
-        ahead[i & 127] = a;
-        a1 = a, b1 = b, an1 = an, v1 = v, u1 = u, run1 = run;
+        block_end = block_start;
     }
     return out;
 }
