@@ -161,6 +161,17 @@ std::string raw_text(const xmlNode* node) {
 
 std::string cell_text(const xmlNode* node) { return clean_text(raw_text(node)); }
 
+std::string label_text(const xmlNode* node) {
+    std::string text;
+    std::size_t nodes = 0;
+    for (const xmlNode* n = node; n != nullptr && nodes < kMaxLabelNodes && text.size() < kMaxLabelBytes;
+         n = next_in_walk(n, node, true), ++nodes)
+        if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) && n->content != nullptr)
+            text.append(reinterpret_cast<const char*>(n->content),
+                        std::min(std::strlen(reinterpret_cast<const char*>(n->content)), kMaxLabelBytes - text.size()));
+    return clean_text(std::move(text));
+}
+
 bool is_footer_id(std::string_view id) noexcept { return id == "footer" || id == "footer-srl"; }
 
 bool is_site_footer(const xmlNode* node, std::string_view id) noexcept {
@@ -191,13 +202,13 @@ SignalText note_element_signals(const ElementView& e, BlockSignals& signals) {
     return SignalText::None;
 }
 
-bool note_block_signals(const xmlNode* node, BlockSignals& signals) {
+bool note_block_signals(const xmlNode* node, BlockSignals& signals, std::string (*text_of)(const xmlNode*)) {
     std::string id, src, type;
     const ElementView element{reinterpret_cast<const char*>(node->name), attribute_view(node, "id", id),
                               attribute_view(node, "src", src), attribute_view(node, "type", type)};
     switch (note_element_signals(element, signals)) {
-        case SignalText::Title: signals.title = cell_text(node); break;
-        case SignalText::Heading: signals.heading = cell_text(node); break;
+        case SignalText::Title: signals.title = text_of(node); break;
+        case SignalText::Heading: signals.heading = text_of(node); break;
         case SignalText::None: break;
     }
     return !is_raw_text_element(element.name);

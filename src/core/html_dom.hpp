@@ -92,6 +92,12 @@ std::string raw_text(const xmlNode* node);
 // raw_text made valid UTF-8 and passed through normalize_space.
 std::string cell_text(const xmlNode* node);
 
+// cell_text of at most the first kMaxLabelBytes of text in the first kMaxLabelNodes nodes
+// of the subtree: for headings and labels, which a page can nest 256 deep around all of
+// its text (a full read of each would cost 256 times the page).
+inline constexpr std::size_t kMaxLabelBytes = 64 * 1024, kMaxLabelNodes = 4096;
+std::string label_text(const xmlNode* node);
+
 // What a page that is not the content we asked for shows.
 struct BlockSignals {
     std::string title;            // first <title>, normalized
@@ -123,9 +129,10 @@ enum class SignalText { None, Title, Heading };
 // Notes what an element says about BlockSignals from its name and attributes.
 SignalText note_element_signals(const ElementView& element, BlockSignals& signals);
 
-// The same for a tree node, reading the wanted text at once; returns false for <script>
-// and <style>, whose children a walk should skip.
-bool note_block_signals(const xmlNode* node, BlockSignals& signals);
+// The same for a tree node, reading the wanted text at once with `text_of`; returns false
+// for <script> and <style>, whose children a walk should skip.
+bool note_block_signals(const xmlNode* node, BlockSignals& signals,
+                        std::string (*text_of)(const xmlNode*) = cell_text);
 
 // Why such a page is a bot wall, outage, login or error page; "" when nothing says so.
 std::string blocked_reason(const BlockSignals& signals);

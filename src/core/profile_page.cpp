@@ -83,13 +83,13 @@ const xmlNode* next_element_sibling(const xmlNode* node) noexcept {
 
 // dt "… Problems solved" followed by dd "70".
 void read_stat(const xmlNode* dt, ProfileScan& scan) {
-    const std::string label = cell_text(dt);
+    const std::string label = label_text(dt);
     std::optional<std::int64_t>* target = nullptr;
     if (contains_nocase(label, "problems solved")) target = &scan.problems_solved;
     else if (contains_nocase(label, "solutions submitted")) target = &scan.solutions_submitted;
     if (target == nullptr || target->has_value()) return;
     const xmlNode* dd = next_element_sibling(dt);
-    if (dd != nullptr && is_element(dd, "dd")) *target = count_value(cell_text(dd), 9);
+    if (dd != nullptr && is_element(dd, "dd")) *target = count_value(label_text(dd), 9);
 }
 
 ProfileScan scan_profile(const xmlNode* root) {
@@ -109,7 +109,7 @@ ProfileScan scan_profile(const xmlNode* root) {
                 scan.left_position = position;
             }
             if (is_heading(node)) {
-                if (scan.solved_heading == nullptr && contains_nocase(cell_text(node), "solved classical problems")) {
+                if (scan.solved_heading == nullptr && contains_nocase(label_text(node), "solved classical problems")) {
                     scan.solved_heading = node;
                     scan.heading_position = position;
                     want_table = true;
@@ -124,7 +124,7 @@ ProfileScan scan_profile(const xmlNode* root) {
             } else if (is_element(node, "dt")) {
                 read_stat(node, scan);
             }
-            descend = descend && note_block_signals(node, scan.signals);
+            descend = descend && note_block_signals(node, scan.signals, label_text);
         }
         node = next_in_walk(node, root, descend);
     }
@@ -168,16 +168,16 @@ void read_left(const xmlNode* left, ProfilePage& page) {
     for (const xmlNode* n = left; n != nullptr; n = next_in_walk(n, left, n->type == XML_ELEMENT_NODE && !opaque(n))) {
         if (n->type != XML_ELEMENT_NODE) continue;
         if (is_element(n, "h3") && !have_name) {
-            page.full_name = cell_text(n);
+            page.full_name = label_text(n);
             have_name = true;
         } else if (is_element(n, "h4") && page.handle.empty()) {
-            const std::string text = cell_text(n);
+            const std::string text = label_text(n);
             if (text.size() > 1 && text.front() == '@') {
                 page.handle = text.substr(1);
                 ascii_lower(page.handle);
             }
         } else if (is_element(n, "p") && !page.world_rank && !page.points) {
-            read_world_rank(cell_text(n), page);
+            read_world_rank(label_text(n), page);
         }
     }
 }

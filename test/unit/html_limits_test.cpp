@@ -11,6 +11,7 @@
 #include <libxml/xmlversion.h>
 
 #include "core/error.hpp"
+#include "core/html_dom.hpp"
 #include "core/html_limits.hpp"
 #include "core/html_sax.hpp"
 #include "core/list_page.hpp"
@@ -133,6 +134,21 @@ TEST(HtmlLimits, ProfileRefusesTooManyAttributesAndTooBigATree) {
     }
     EXPECT_EQ(tree_budget(1), std::size_t{64} << 20);
     EXPECT_EQ(tree_budget(std::size_t{100} << 20), std::size_t{800} << 20);
+}
+
+// Headings and labels nested 256 deep around a page's text are each read only so far.
+TEST(HtmlLimits, LabelTextReadsABoundedPrefix) {
+    std::string bold;
+    for (int i = 0; i < 5000; ++i) bold += "<b>x</b>";
+    const Document doc = read_document("<html><body><h1>" + std::string(100000, 'y') + "</h1><h2>" + bold +
+                                       "</h2></body></html>", "text/html");
+    const xmlNode* body = xmlDocGetRootElement(doc.doc.get())->children;
+    const xmlNode* h1 = body->children;
+    const xmlNode* h2 = h1->next;
+    EXPECT_EQ(label_text(h1), std::string(kMaxLabelBytes, 'y'));
+    EXPECT_EQ(cell_text(h1).size(), 100000u);
+    EXPECT_EQ(label_text(h2), std::string(kMaxLabelNodes / 2 - 1, 'x'));  // h2, then <b> and its text
+    EXPECT_EQ(cell_text(h2).size(), 5000u);
 }
 
 struct Polls {
