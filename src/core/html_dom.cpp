@@ -89,7 +89,7 @@ Document read_document(std::string_view body, std::string_view content_type, con
     const MarkupCounts counts = count_markup(in.bytes, cancel);
     out.refused = markup_refusal(counts);
     if (!out.refused.empty()) return out;
-    require_tree_budget(counts, in.bytes.size(), "page");
+    require_memory_budget(counts, kTreeCost, in.bytes.size(), "page");
     InputReader reader{in.bytes, cancel};
     {
         LibxmlErrorSilencer silencer;

@@ -58,7 +58,7 @@ struct Document {
 
 // Parses `body` with libxml2's HTML parser into a tree: input as prepare_input makes it,
 // checked by count_markup first (refused, or Error(SizeLimit) when the tree could exceed
-// tree_budget), read through an InputReader, kParseOptions, no diagnostics (a
+// memory_budget at kTreeCost), read through an InputReader, kParseOptions, no diagnostics (a
 // LibxmlErrorSilencer is held while parsing). Throws Error(Cancelled). The caller checks
 // the size fits an int.
 Document read_document(std::string_view body, std::string_view content_type, const CancelCheck& cancel = {});

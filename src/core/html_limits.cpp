@@ -131,20 +131,18 @@ std::string markup_refusal(const MarkupCounts& counts) {
            std::to_string(kMaxTagAttributes) + ")";
 }
 
-std::size_t tree_bytes_bound(const MarkupCounts& counts) noexcept {
-    // An element and the text node after it: 330 bytes; an attribute with its value: 320.
-    constexpr std::size_t kPerMarkup = 340, kPerAttribute = 330;
-    return counts.markup * kPerMarkup + counts.attributes * kPerAttribute;
+std::size_t memory_bound(const MarkupCounts& counts, MemoryCost cost) noexcept {
+    return counts.markup * cost.per_markup + counts.attributes * cost.per_attribute;
 }
 
-std::size_t tree_budget(std::size_t input_bytes) noexcept {
+std::size_t memory_budget(std::size_t input_bytes) noexcept {
     constexpr std::size_t kFloor = std::size_t{64} << 20;
     return std::max(kFloor, input_bytes * 8);
 }
 
-void require_tree_budget(const MarkupCounts& counts, std::size_t input_bytes, const char* what) {
-    const std::size_t bound = tree_bytes_bound(counts);
-    const std::size_t budget = tree_budget(input_bytes);
+void require_memory_budget(const MarkupCounts& counts, MemoryCost cost, std::size_t input_bytes, const char* what) {
+    const std::size_t bound = memory_bound(counts, cost);
+    const std::size_t budget = memory_budget(input_bytes);
     if (bound <= budget) return;
     throw Error(ErrorKind::SizeLimit,
                 std::string(what) + " has too much markup: " + std::to_string(counts.markup) + " tags and " +

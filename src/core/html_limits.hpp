@@ -31,14 +31,23 @@ MarkupCounts count_markup(std::string_view bytes, const CancelCheck& cancel = {}
 // with more than kMaxTagAttributes attributes.
 std::string markup_refusal(const MarkupCounts& counts);
 
-// Bytes libxml2's tree of such a page can take (measured with 2.9.14, rounded up).
-std::size_t tree_bytes_bound(const MarkupCounts& counts) noexcept;
+// What keeping a parse of a page can cost, per '<' that is not an end tag and per attribute.
+struct MemoryCost {
+    std::size_t per_markup, per_attribute;
+};
+// libxml2's tree, measured with 2.9.14 and rounded up: an element with the text node after
+// it 330 bytes, an attribute with its value 320.
+inline constexpr MemoryCost kTreeCost{340, 330};
+// The list parser's scan: two 16-byte nodes per tag at most, kept in vectors that double.
+inline constexpr MemoryCost kScanCost{64, 0};
 
-// What a tree may take for an input of `input_bytes`: max(64 MB, 8 x input).
-std::size_t tree_budget(std::size_t input_bytes) noexcept;
+std::size_t memory_bound(const MarkupCounts& counts, MemoryCost cost) noexcept;
 
-// Throws Error(SizeLimit) when the tree of `counts` could exceed tree_budget. `what`
-// names the input in the message.
-void require_tree_budget(const MarkupCounts& counts, std::size_t input_bytes, const char* what);
+// What a parse may keep for an input of `input_bytes`: max(64 MB, 8 x input).
+std::size_t memory_budget(std::size_t input_bytes) noexcept;
+
+// Throws Error(SizeLimit) when memory_bound could exceed memory_budget. `what` names the
+// input in the message.
+void require_memory_budget(const MarkupCounts& counts, MemoryCost cost, std::size_t input_bytes, const char* what);
 
 }  // namespace spojscore::html

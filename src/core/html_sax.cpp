@@ -105,8 +105,10 @@ ParseOutcome parse_events(std::string_view body, std::string_view content_type, 
     const ParserInput in = prepare_input(body, content_type, storage);
     ParseOutcome out{in.repaired_utf8, {}};
     if (in.bytes.empty()) return out;  // only NULs: libxml2 builds no document from nothing
-    out.refused = markup_refusal(count_markup(in.bytes, cancel));
+    const MarkupCounts counts = count_markup(in.bytes, cancel);
+    out.refused = markup_refusal(counts);
     if (!out.refused.empty()) return out;
+    require_memory_budget(counts, kScanCost, in.bytes.size(), "page");
     xmlSAXHandler sax = make_sax_handler();
     InputReader reader{in.bytes, cancel};
     std::exception_ptr failure;

@@ -37,9 +37,10 @@ struct ParseOutcome {
     std::string refused;         // why the body was not parsed (markup_refusal), or ""
 };
 
-// Parses `body` with the input, charset, checks and options read_document uses (no tree
-// budget: nothing is built), feeding `handler`. Throws Error(Cancelled) when `cancel`
-// stopped it. The caller checks the size fits an int.
+// Parses `body` with the input, charset, checks and options read_document uses, feeding
+// `handler`, which may keep up to kScanCost per tag (Error(SizeLimit) before parsing when
+// that could exceed memory_budget). Throws Error(Cancelled) when `cancel` stopped it. The
+// caller checks the size fits an int.
 ParseOutcome parse_events(std::string_view body, std::string_view content_type, SaxHandler& handler,
                   const CancelCheck& cancel = {});
 

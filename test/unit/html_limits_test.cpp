@@ -132,8 +132,23 @@ TEST(HtmlLimits, ProfileRefusesTooManyAttributesAndTooBigATree) {
         EXPECT_EQ(e.kind(), ErrorKind::SizeLimit);
         EXPECT_NE(std::string(e.what()).find("1000000 tags"), std::string::npos) << e.what();
     }
-    EXPECT_EQ(tree_budget(1), std::size_t{64} << 20);
-    EXPECT_EQ(tree_budget(std::size_t{100} << 20), std::size_t{800} << 20);
+    EXPECT_EQ(memory_budget(1), std::size_t{64} << 20);
+    EXPECT_EQ(memory_budget(std::size_t{100} << 20), std::size_t{800} << 20);
+}
+
+// The list parser keeps no tree, but its scan keeps up to two 16-byte nodes per tag.
+TEST(HtmlLimits, ListPageRefusesMoreTagsThanItsScanBudget) {
+    std::string tds = "<table class=problems>";
+    while (tds.size() < (std::size_t{8} << 20)) tds += "<td>";  // 2 M tags: 128 MB at most
+    try {
+        parse_list_page(tds);
+        ADD_FAILURE() << "no SizeLimit";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::SizeLimit);
+        EXPECT_EQ(std::string(e.what()).rfind("page has too much markup: 2097148 tags and 1 attributes", 0), 0u) << e.what();
+    }
+    tds.resize(std::size_t{3} << 20);  // 0.8 M tags: 48 MB
+    EXPECT_EQ(parse_list_page(tds).detail, "column \"USERS\" not found");
 }
 
 // Headings and labels nested 256 deep around a page's text are each read only so far.
