@@ -93,6 +93,7 @@ Document read_document(std::string_view body, std::string_view content_type, con
     InputReader reader{in.bytes, cancel};
     {
         LibxmlErrorSilencer silencer;
+        xmlInitParser();  // before the context, as htmlReadMemory does
         std::unique_ptr<htmlParserCtxt, ParserCtxtFree> ctxt(htmlNewParserCtxt());
         if (ctxt == nullptr) throw std::bad_alloc();
         out.doc.reset(htmlCtxtReadIO(ctxt.get(), read_input, nullptr, &reader, nullptr, in.encoding.c_str(),

@@ -114,6 +114,7 @@ ParseOutcome parse_events(std::string_view body, std::string_view content_type, 
     std::exception_ptr failure;
     {
         LibxmlErrorSilencer silencer;
+        xmlInitParser();  // before the context, as htmlReadMemory does
         std::unique_ptr<htmlParserCtxt, ParserCtxtFree> ctxt(htmlNewParserCtxt());
         if (ctxt == nullptr) throw std::bad_alloc();  // libxml2 could not allocate its context
         Session state{handler, ctxt.get(), nullptr};
