@@ -44,7 +44,8 @@ struct ListPage {
 // empty); the charset comes from it, else from <meta>, else UTF-8. Never throws for
 // bad HTML: the result's kind says what the page was (a start tag with more than 256
 // attributes makes it Unrecognised before libxml2 sees it: see html_limits.hpp). Throws
-// Error(Cancelled) when `cancel` says stop (polled every few KB of parsing).
+// Error(SizeLimit) before parsing when its scan could keep more than max(64 MB, 8 x the
+// page), Error(Cancelled) when `cancel` says stop (polled every few KB of parsing).
 ListPage parse_list_page(std::string_view body, std::string_view content_type = {}, const CancelCheck& cancel = {});
 
 const char* page_kind_name(PageKind kind) noexcept;
