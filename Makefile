@@ -19,7 +19,7 @@ DATA_built = $(EXTENSION)--$(EXTVERSION).sql $(EXTENSION)--$(PREV_VERSION)--$(EX
 # Recursive (=): $(srcdir) is set by PGXS, before Makefile.shlib reads $(OBJS).
 OBJS = $(patsubst $(srcdir)/%.cpp,%.o,$(wildcard $(srcdir)/src/core/*.cpp $(srcdir)/src/pg/*.cpp))
 
-REGRESS = install score boundary parse_list refresh load_pages privileges users
+REGRESS = install score boundary parse_list refresh load_pages privileges users hostile
 # test/with-spojfix starts the loopback fault server for the tests that read SPOJFIX_URL
 # when none is given, and refuses any SPOJFIX_URL that is not loopback.
 REGRESS_OPTS = --load-extension=plpgsql --launcher=$(abspath $(srcdir))/test/with-spojfix

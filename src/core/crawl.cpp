@@ -40,7 +40,9 @@ CrawlResult crawl_classical(const FetchOptions& options, const PageParser& parse
         FetchedPage fetched = fetcher.take(page);
         bool more = false;
         try {
-            more = merger.add(page, parse(fetched.body, fetched.content_type));
+            more = merger.add(page, parse ? parse(fetched.body, fetched.content_type)
+                                          : parse_list_page(fetched.body, fetched.content_type,
+                                                            CancelCheck{options.should_cancel, options.cancel_arg}));
         } catch (const Error& e) {
             // After a redirect, the page's own URL is not the one that answered: name it.
             if (fetched.url == classical_page_url(options.base_url, page)) throw;

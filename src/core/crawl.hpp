@@ -37,6 +37,7 @@ struct CrawlResult {
     CrawlStop stop = CrawlStop::LastPage;
 };
 
+// A stand-in for parse_list_page (tests). Empty: parse_list_page, polling the run's cancel.
 using PageParser = std::function<ListPage(std::string_view body, std::string_view content_type)>;
 
 // URL of 1-based list page `page` under the site root `base_url`.
@@ -47,7 +48,7 @@ std::string classical_page_url(std::string_view base_url, int page);
 // parses them in page order. Throws Error: InvalidArgument (options), Network, SizeLimit,
 // Cancelled (from the fetcher), Layout for a Blocked/Unrecognised page or one whose
 // end-of-table marker is missing. All connections are closed before it throws.
-CrawlResult crawl_classical(const FetchOptions& options, const PageParser& parse = parse_list_page);
+CrawlResult crawl_classical(const FetchOptions& options, const PageParser& parse = {});
 
 const char* crawl_stop_name(CrawlStop stop) noexcept;
 

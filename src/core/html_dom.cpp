@@ -2,21 +2,42 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
+#include <new>
 
 #include <libxml/HTMLparser.h>
 #include <libxml/encoding.h>
 
+#include "error.hpp"
+#include "html_limits.hpp"
 #include "html_text.hpp"
 #include "no_postgres.hpp"
 
 namespace spojscore::html {
+namespace {
+
+// Charsets in which every byte below 0x80 is that ASCII character (multi-byte ones
+// included: their lead bytes, and the trail bytes that overlap ASCII, are never the
+// '<', '>', '=', quotes or blanks markup is made of). The rest (EBCDIC, UTF-7, ISO-2022,
+// HZ) could spell markup count_markup does not see.
+bool ascii_transparent(std::string_view charset) noexcept {
+    static constexpr std::string_view kPrefixes[] = {
+        "us-ascii", "ascii", "iso-8859-", "iso8859", "iso_8859", "latin", "windows-125", "cp125", "koi8",
+        "shift_jis", "shift-jis", "sjis", "windows-31j", "cp932", "euc-", "euc_", "gbk", "gb2312", "gb18030",
+        "big5", "cp936", "cp949", "cp950", "tis-620", "cp866", "macintosh"};
+    for (std::string_view prefix : kPrefixes)
+        if (charset.substr(0, prefix.size()) == prefix) return true;
+    return false;
+}
+
+}  // namespace
 
 std::string choose_encoding(std::string_view body, std::string_view content_type) {
     std::string charset = charset_from_content_type(content_type);
     if (charset.empty()) charset = charset_from_meta(body);
     ascii_lower(charset);
     if (charset.empty() || charset == "utf-8" || charset == "utf8" || charset.rfind("utf-16", 0) == 0 ||
-        charset.rfind("utf-32", 0) == 0 || charset.size() > 40) {
+        charset.rfind("utf-32", 0) == 0 || charset.size() > 40 || !ascii_transparent(charset)) {
         return "UTF-8";
     }
     xmlCharEncodingHandlerPtr handler = xmlFindCharEncodingHandler(charset.c_str());
@@ -43,14 +64,42 @@ ParserInput prepare_input(std::string_view body, std::string_view content_type, 
     return in;
 }
 
-Document read_document(std::string_view body, std::string_view content_type) {
+int read_input(void* context, char* buffer, int len) noexcept {
+    constexpr std::size_t kMaxRead = 16 * 1024;
+    InputReader& reader = *static_cast<InputReader*>(context);
+    if (reader.cancelled || reader.cancel.requested()) {
+        reader.cancelled = true;
+        return -1;  // an input error: libxml2 stops reading and closes what is open
+    }
+    const std::size_t n = std::min({static_cast<std::size_t>(std::max(len, 0)), kMaxRead, reader.bytes.size() - reader.pos});
+    std::memcpy(buffer, reader.bytes.data() + reader.pos, n);
+    reader.pos += n;
+    return static_cast<int>(n);
+}
+
+void require_not_cancelled(const InputReader& reader) {
+    if (reader.cancelled) throw Error(ErrorKind::Cancelled, "cancelled while parsing the page");
+}
+
+Document read_document(std::string_view body, std::string_view content_type, const CancelCheck& cancel) {
     std::string storage;
     const ParserInput in = prepare_input(body, content_type, storage);
     Document out;
     out.repaired_utf8 = in.repaired_utf8;
-    LibxmlErrorSilencer silencer;
-    out.doc.reset(htmlReadMemory(in.bytes.data(), static_cast<int>(in.bytes.size()), nullptr, in.encoding.c_str(),
-                                 kParseOptions));
+    const MarkupCounts counts = count_markup(in.bytes, cancel);
+    out.refused = markup_refusal(counts);
+    if (!out.refused.empty()) return out;
+    require_memory_budget(counts, kTreeCost, in.bytes.size(), "page");
+    InputReader reader{in.bytes, cancel};
+    {
+        LibxmlErrorSilencer silencer;
+        xmlInitParser();  // before the context, as htmlReadMemory does
+        std::unique_ptr<htmlParserCtxt, ParserCtxtFree> ctxt(htmlNewParserCtxt());
+        if (ctxt == nullptr) throw std::bad_alloc();
+        out.doc.reset(htmlCtxtReadIO(ctxt.get(), read_input, nullptr, &reader, nullptr, in.encoding.c_str(),
+                                     kParseOptions));
+    }
+    require_not_cancelled(reader);
     return out;
 }
 
@@ -113,6 +162,17 @@ std::string raw_text(const xmlNode* node) {
 
 std::string cell_text(const xmlNode* node) { return clean_text(raw_text(node)); }
 
+std::string label_text(const xmlNode* node) {
+    std::string text;
+    std::size_t nodes = 0;
+    for (const xmlNode* n = node; n != nullptr && nodes < kMaxLabelNodes && text.size() < kMaxLabelBytes;
+         n = next_in_walk(n, node, true), ++nodes)
+        if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) && n->content != nullptr)
+            text.append(reinterpret_cast<const char*>(n->content),
+                        std::min(std::strlen(reinterpret_cast<const char*>(n->content)), kMaxLabelBytes - text.size()));
+    return clean_text(std::move(text));
+}
+
 bool is_footer_id(std::string_view id) noexcept { return id == "footer" || id == "footer-srl"; }
 
 bool is_site_footer(const xmlNode* node, std::string_view id) noexcept {
@@ -143,13 +203,13 @@ SignalText note_element_signals(const ElementView& e, BlockSignals& signals) {
     return SignalText::None;
 }
 
-bool note_block_signals(const xmlNode* node, BlockSignals& signals) {
+bool note_block_signals(const xmlNode* node, BlockSignals& signals, std::string (*text_of)(const xmlNode*)) {
     std::string id, src, type;
     const ElementView element{reinterpret_cast<const char*>(node->name), attribute_view(node, "id", id),
                               attribute_view(node, "src", src), attribute_view(node, "type", type)};
     switch (note_element_signals(element, signals)) {
-        case SignalText::Title: signals.title = cell_text(node); break;
-        case SignalText::Heading: signals.heading = cell_text(node); break;
+        case SignalText::Title: signals.title = text_of(node); break;
+        case SignalText::Heading: signals.heading = text_of(node); break;
         case SignalText::None: break;
     }
     return !is_raw_text_element(element.name);

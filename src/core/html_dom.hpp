@@ -9,6 +9,7 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
 
+#include "cancel.hpp"
 #include "libxml_guard.hpp"
 
 namespace spojscore::html {
@@ -31,18 +32,40 @@ struct ParserInput {
 // UTF-8 body has bad bytes replaced first; NULs are dropped whatever the charset.
 ParserInput prepare_input(std::string_view body, std::string_view content_type, std::string& storage);
 
+// libxml2 reads a body through read_input, a few KB at a time, rather than from memory:
+// between reads it polls `cancel`, and once that says stop, reports the end of the input,
+// so a parse stops within a few KB of input whatever the page holds.
+struct InputReader {
+    std::string_view bytes;
+    CancelCheck cancel;
+    std::size_t pos = 0;
+    bool cancelled = false;
+};
+int read_input(void* reader, char* buffer, int len) noexcept;
+
+// Throws Error(Cancelled) when the reader stopped a parse for a cancel.
+void require_not_cancelled(const InputReader& reader);
+
+struct ParserCtxtFree {
+    void operator()(htmlParserCtxt* ctxt) const noexcept { htmlFreeParserCtxt(ctxt); }
+};
+
 struct Document {
     XmlDocPtr doc;               // null when libxml2 built no document
     bool repaired_utf8 = false;  // bad UTF-8 bytes were replaced with U+FFFD before parsing
+    std::string refused;         // why the body was not parsed (markup_refusal), or ""
 };
 
 // Parses `body` with libxml2's HTML parser into a tree: input as prepare_input makes it,
-// kParseOptions, no diagnostics (a LibxmlErrorSilencer is held while parsing). The
-// caller checks the size fits an int.
-Document read_document(std::string_view body, std::string_view content_type);
+// checked by count_markup first (refused, or Error(SizeLimit) when the tree could exceed
+// memory_budget at kTreeCost), read through an InputReader, kParseOptions, no diagnostics (a
+// LibxmlErrorSilencer is held while parsing). Throws Error(Cancelled). The caller checks
+// the size fits an int.
+Document read_document(std::string_view body, std::string_view content_type, const CancelCheck& cancel = {});
 
-// The charset libxml2 is told to use: header, else meta, else UTF-8. UTF-16/32 labels
-// and names libxml2/iconv does not know become UTF-8.
+// The charset libxml2 is told to use: header, else meta, else UTF-8. UTF-16/32 labels,
+// names libxml2/iconv does not know and charsets whose ASCII bytes are not ASCII (EBCDIC,
+// UTF-7, ISO-2022: count_markup reads the bytes as ASCII) become UTF-8.
 std::string choose_encoding(std::string_view body, std::string_view content_type);
 
 bool is_element(const xmlNode* node, const char* name) noexcept;
@@ -68,6 +91,12 @@ std::string raw_text(const xmlNode* node);
 
 // raw_text made valid UTF-8 and passed through normalize_space.
 std::string cell_text(const xmlNode* node);
+
+// cell_text of at most the first kMaxLabelBytes of text in the first kMaxLabelNodes nodes
+// of the subtree: for headings and labels, which a page can nest 256 deep around all of
+// its text (a full read of each would cost 256 times the page).
+inline constexpr std::size_t kMaxLabelBytes = 64 * 1024, kMaxLabelNodes = 4096;
+std::string label_text(const xmlNode* node);
 
 // What a page that is not the content we asked for shows.
 struct BlockSignals {
@@ -100,9 +129,10 @@ enum class SignalText { None, Title, Heading };
 // Notes what an element says about BlockSignals from its name and attributes.
 SignalText note_element_signals(const ElementView& element, BlockSignals& signals);
 
-// The same for a tree node, reading the wanted text at once; returns false for <script>
-// and <style>, whose children a walk should skip.
-bool note_block_signals(const xmlNode* node, BlockSignals& signals);
+// The same for a tree node, reading the wanted text at once with `text_of`; returns false
+// for <script> and <style>, whose children a walk should skip.
+bool note_block_signals(const xmlNode* node, BlockSignals& signals,
+                        std::string (*text_of)(const xmlNode*) = cell_text);
 
 // Why such a page is a bot wall, outage, login or error page; "" when nothing says so.
 std::string blocked_reason(const BlockSignals& signals);

@@ -9,15 +9,12 @@
 #include <libxml/parserInternals.h>
 
 #include "html_dom.hpp"
+#include "html_limits.hpp"
 #include "libxml_guard.hpp"
 #include "no_postgres.hpp"
 
 namespace spojscore::html {
 namespace {
-
-struct ParserCtxtFree {
-    void operator()(htmlParserCtxt* ctxt) const noexcept { htmlFreeParserCtxt(ctxt); }
-};
 
 // What the callbacks reach through libxml2's userData. They are noexcept: an exception
 // from the handler is kept here and the parser stopped, never unwound through libxml2.
@@ -102,36 +99,38 @@ xmlSAXHandler make_sax_handler() noexcept {
 
 }  // namespace
 
-bool parse_events(std::string_view body, std::string_view content_type, SaxHandler& handler) {
+ParseOutcome parse_events(std::string_view body, std::string_view content_type, SaxHandler& handler,
+                          const CancelCheck& cancel) {
     std::string storage;
     const ParserInput in = prepare_input(body, content_type, storage);
-    if (in.bytes.empty()) return in.repaired_utf8;  // only NULs: libxml2 builds no document from nothing
+    ParseOutcome out{in.repaired_utf8, {}};
+    if (in.bytes.empty()) return out;  // only NULs: libxml2 builds no document from nothing
+    const MarkupCounts counts = count_markup(in.bytes, cancel);
+    out.refused = markup_refusal(counts);
+    if (!out.refused.empty()) return out;
+    require_memory_budget(counts, kScanCost, in.bytes.size(), "page");
     xmlSAXHandler sax = make_sax_handler();
+    InputReader reader{in.bytes, cancel};
     std::exception_ptr failure;
     {
         LibxmlErrorSilencer silencer;
-        // Set up as htmlReadMemory does with an encoding, but with our callbacks.
-        xmlInitParser();
-        std::unique_ptr<htmlParserCtxt, ParserCtxtFree> ctxt(
-            htmlCreateMemoryParserCtxt(in.bytes.data(), static_cast<int>(in.bytes.size())));
+        xmlInitParser();  // before the context, as htmlReadMemory does
+        std::unique_ptr<htmlParserCtxt, ParserCtxtFree> ctxt(htmlNewParserCtxt());
         if (ctxt == nullptr) throw std::bad_alloc();  // libxml2 could not allocate its context
-        htmlCtxtUseOptions(ctxt.get(), kParseOptions);
-        if (xmlCharEncodingHandlerPtr encoding = xmlFindCharEncodingHandler(in.encoding.c_str())) {
-            xmlSwitchToEncoding(ctxt.get(), encoding);
-            xmlFree(const_cast<xmlChar*>(ctxt->input->encoding));
-            ctxt->input->encoding = xmlStrdup(reinterpret_cast<const xmlChar*>(in.encoding.c_str()));
-        }
         Session state{handler, ctxt.get(), nullptr};
         xmlSAXHandlerPtr own_sax = ctxt->sax;
         ctxt->sax = &sax;
         ctxt->userData = &state;
-        htmlParseDocument(ctxt.get());
+        // As read_document reads a tree, with our callbacks: no document is built.
+        XmlDocPtr none(htmlCtxtReadIO(ctxt.get(), read_input, nullptr, &reader, nullptr, in.encoding.c_str(),
+                                      kParseOptions));
         ctxt->sax = own_sax;
         ctxt->userData = ctxt.get();
         failure = state.failure;
     }
     if (failure) std::rethrow_exception(failure);
-    return in.repaired_utf8;
+    require_not_cancelled(reader);
+    return out;
 }
 
 }  // namespace spojscore::html

@@ -2,9 +2,12 @@
 // few facts about the whole page and the rows of one table; building and freeing a tree
 // of some 10,000 nodes was half the cost of reading a page.
 #pragma once
+#include <string>
 #include <string_view>
 
 #include <libxml/xmlstring.h>
+
+#include "cancel.hpp"
 
 namespace spojscore::html {
 
@@ -29,9 +32,16 @@ public:
     virtual void doctype() = 0;
 };
 
-// Parses `body` with the input, charset and options read_document uses, feeding
-// `handler`. Returns whether bad UTF-8 bytes were replaced with U+FFFD first. The caller
-// checks the size fits an int.
-bool parse_events(std::string_view body, std::string_view content_type, SaxHandler& handler);
+struct ParseOutcome {
+    bool repaired_utf8 = false;  // bad UTF-8 bytes were replaced with U+FFFD first
+    std::string refused;         // why the body was not parsed (markup_refusal), or ""
+};
+
+// Parses `body` with the input, charset, checks and options read_document uses, feeding
+// `handler`, which may keep up to kScanCost per tag (Error(SizeLimit) before parsing when
+// that could exceed memory_budget). Throws Error(Cancelled) when `cancel` stopped it. The
+// caller checks the size fits an int.
+ParseOutcome parse_events(std::string_view body, std::string_view content_type, SaxHandler& handler,
+                  const CancelCheck& cancel = {});
 
 }  // namespace spojscore::html

@@ -72,7 +72,10 @@ CrawlResult merge_pages(const std::vector<std::string_view>& pages, CancelCallba
         const int page_no = static_cast<int>(i) + 1;
         if (should_cancel != nullptr && should_cancel(cancel_arg))
             throw Error(ErrorKind::Cancelled, "cancelled before parsing page " + std::to_string(page_no));
-        if (!merger.add(page_no, parse(pages[i], "text/html; charset=utf-8")) && i + 1 < pages.size())
+        const std::string_view type = "text/html; charset=utf-8";
+        ListPage parsed = parse ? parse(pages[i], type)
+                                : parse_list_page(pages[i], type, CancelCheck{should_cancel, cancel_arg});
+        if (!merger.add(page_no, std::move(parsed)) && i + 1 < pages.size())
             throw Error(ErrorKind::Layout, "page " + std::to_string(page_no) + " ends the list (" +
                                                crawl_stop_name(merger.stop()) + ") but " +
                                                std::to_string(pages.size() - i - 1) + " more pages were given");

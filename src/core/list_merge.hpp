@@ -33,8 +33,9 @@ void require_full_list(const CrawlResult& result, int max_pages);
 
 // Parses and merges pages given in order (page 1 first), as a crawl would, and
 // requires them to be exactly the whole list (require_full_list included).
-// `should_cancel` is polled before each page; true throws Error(Cancelled).
+// `should_cancel` is polled before each page and while parse_list_page parses it; true
+// throws Error(Cancelled).
 CrawlResult merge_pages(const std::vector<std::string_view>& pages, CancelCallback should_cancel = nullptr,
-                        void* cancel_arg = nullptr, const PageParser& parse = parse_list_page);
+                        void* cancel_arg = nullptr, const PageParser& parse = {});
 
 }  // namespace spojscore

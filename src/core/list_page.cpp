@@ -434,12 +434,14 @@ ListPage unrecognised(std::string detail) {
 
 }  // namespace
 
-ListPage parse_list_page(std::string_view body, std::string_view content_type) {
+ListPage parse_list_page(std::string_view body, std::string_view content_type, const CancelCheck& cancel) {
     if (body.empty()) return unrecognised("empty page");
     if (body.size() > static_cast<std::size_t>(INT_MAX)) return unrecognised("page too large");
 
     PageScan scan;
-    const bool bad_utf8 = parse_events(body, content_type, scan);
+    const ParseOutcome outcome = parse_events(body, content_type, scan, cancel);
+    if (!outcome.refused.empty()) return unrecognised(outcome.refused);
+    const bool bad_utf8 = outcome.repaired_utf8;
     scan.finish();
     if (!scan.saw_root) return unrecognised("no HTML document");
 

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "cancel.hpp"
+
 namespace spojscore {
 
 struct ProblemRow {
@@ -40,8 +42,11 @@ struct ListPage {
 
 // Parses one list page. `content_type` is the HTTP Content-Type header value (may be
 // empty); the charset comes from it, else from <meta>, else UTF-8. Never throws for
-// bad HTML: the result's kind says what the page was.
-ListPage parse_list_page(std::string_view body, std::string_view content_type = {});
+// bad HTML: the result's kind says what the page was (a start tag with more than 256
+// attributes makes it Unrecognised before libxml2 sees it: see html_limits.hpp). Throws
+// Error(SizeLimit) before parsing when its scan could keep more than max(64 MB, 8 x the
+// page), Error(Cancelled) when `cancel` says stop (polled every few KB of parsing).
+ListPage parse_list_page(std::string_view body, std::string_view content_type = {}, const CancelCheck& cancel = {});
 
 const char* page_kind_name(PageKind kind) noexcept;
 const char* layout_name(Layout layout) noexcept;

@@ -84,13 +84,13 @@ const xmlNode* next_element_sibling(const xmlNode* node) noexcept {
 
 // dt "… Problems solved" followed by dd "70".
 void read_stat(const xmlNode* dt, ProfileScan& scan) {
-    const std::string label = cell_text(dt);
+    const std::string label = label_text(dt);
     std::optional<std::int64_t>* target = nullptr;
     if (contains_nocase(label, "problems solved")) target = &scan.problems_solved;
     else if (contains_nocase(label, "solutions submitted")) target = &scan.solutions_submitted;
     if (target == nullptr || target->has_value()) return;
     const xmlNode* dd = next_element_sibling(dt);
-    if (dd != nullptr && is_element(dd, "dd")) *target = count_value(cell_text(dd), 9);
+    if (dd != nullptr && is_element(dd, "dd")) *target = count_value(label_text(dd), 9);
 }
 
 ProfileScan scan_profile(const xmlNode* root) {
@@ -110,7 +110,7 @@ ProfileScan scan_profile(const xmlNode* root) {
                 scan.left_position = position;
             }
             if (is_heading(node)) {
-                if (scan.solved_heading == nullptr && contains_nocase(cell_text(node), "solved classical problems")) {
+                if (scan.solved_heading == nullptr && contains_nocase(label_text(node), "solved classical problems")) {
                     scan.solved_heading = node;
                     scan.heading_position = position;
                     want_table = true;
@@ -125,7 +125,7 @@ ProfileScan scan_profile(const xmlNode* root) {
             } else if (is_element(node, "dt")) {
                 read_stat(node, scan);
             }
-            descend = descend && note_block_signals(node, scan.signals);
+            descend = descend && note_block_signals(node, scan.signals, label_text);
         }
         node = next_in_walk(node, root, descend);
     }
@@ -169,16 +169,16 @@ void read_left(const xmlNode* left, ProfilePage& page) {
     for (const xmlNode* n = left; n != nullptr; n = next_in_walk(n, left, n->type == XML_ELEMENT_NODE && !opaque(n))) {
         if (n->type != XML_ELEMENT_NODE) continue;
         if (is_element(n, "h3") && !have_name) {
-            page.full_name = cell_text(n);
+            page.full_name = label_text(n);
             have_name = true;
         } else if (is_element(n, "h4") && page.handle.empty()) {
-            const std::string text = cell_text(n);
+            const std::string text = label_text(n);
             if (text.size() > 1 && text.front() == '@') {
                 page.handle = text.substr(1);
                 ascii_lower(page.handle);
             }
         } else if (is_element(n, "p") && !page.world_rank && !page.points) {
-            read_world_rank(cell_text(n), page);
+            read_world_rank(label_text(n), page);
         }
     }
 }
@@ -268,10 +268,11 @@ std::string profile_message(const std::string& message, std::string_view handle)
 
 }  // namespace
 
-ProfilePage parse_profile_page(std::string_view body, std::string_view content_type) {
+ProfilePage parse_profile_page(std::string_view body, std::string_view content_type, const CancelCheck& cancel) {
     if (body.empty()) return not_profile(ProfileKind::Unrecognised, "empty page");
     if (body.size() > static_cast<std::size_t>(INT_MAX)) return not_profile(ProfileKind::Unrecognised, "page too large");
-    const Document document = read_document(body, content_type);
+    const Document document = read_document(body, content_type, cancel);
+    if (!document.refused.empty()) return not_profile(ProfileKind::Unrecognised, document.refused);
     const xmlNode* root = document.doc ? xmlDocGetRootElement(document.doc.get()) : nullptr;
     if (root == nullptr) return not_profile(ProfileKind::Unrecognised, "no HTML document");
 
@@ -348,7 +349,8 @@ ProfilePage fetch_profile(const FetchOptions& options, std::string_view handle) 
             throw Error(e.kind(), profile_message(e.what(), handle));
         }
     }
-    ProfilePage page = parse_profile_page(fetched.body, fetched.content_type);
+    ProfilePage page =
+        parse_profile_page(fetched.body, fetched.content_type, CancelCheck{options.should_cancel, options.cancel_arg});
     if (page.kind == ProfileKind::UnknownHandle)
         throw Error(ErrorKind::InvalidArgument,
                     "unknown SPOJ user \"" + std::string(handle) + "\" (no profile at " + fetched.url + ")");

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cancel.hpp"
 #include "fetch_options.hpp"
 
 namespace spojscore {
@@ -42,8 +43,12 @@ struct ProfilePage {
 // with a valid "@handle", and the solved heading (unless "Problems solved" is 0): a
 // heading with no table, or an empty table, is 0 solved. The page counts as cut short
 // (Unrecognised) unless the site footer (#footer, #footer-srl or "All Rights Reserved")
-// comes after the solved table (or, without one, after #user-profile-left).
-ProfilePage parse_profile_page(std::string_view body, std::string_view content_type = {});
+// comes after the solved table (or, without one, after #user-profile-left). A start tag
+// with more than 256 attributes makes it Unrecognised before libxml2 sees it. Throws
+// Error(SizeLimit) before parsing when the tree could take more than max(64 MB, 8 x the
+// page) (html_limits.hpp), Error(Cancelled) when `cancel` says stop.
+ProfilePage parse_profile_page(std::string_view body, std::string_view content_type = {},
+                               const CancelCheck& cancel = {});
 
 // ^[a-z0-9_]{1,32}$
 bool valid_handle(std::string_view handle) noexcept;

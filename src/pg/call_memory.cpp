@@ -4,6 +4,8 @@
 #include <cstring>
 #include <new>
 
+#include <malloc.h>
+
 extern "C" {
 #include "funcapi.h"
 #include "mb/pg_wchar.h"
@@ -24,6 +26,11 @@ void* owned_malloc(MallocOwner& owner, size_t bytes) {
     if (block == nullptr) throw std::bad_alloc();
     owner.block = block;
     return block;
+}
+
+void return_free_memory(size_t input_bytes) noexcept {
+    constexpr size_t kLargeInput = 256 * 1024;
+    if (input_bytes >= kLargeInput) malloc_trim(0);
 }
 
 namespace {

@@ -20,6 +20,11 @@ struct MallocOwner {
 MallocOwner* new_malloc_owner();
 void release_block(MallocOwner* owner) noexcept;
 
+// After a parse of `input_bytes`: hands the heap's free memory back to the system when
+// the input was large (libxml2's tree and buffers are malloc'd, and glibc keeps freed
+// memory for the process otherwise).
+void return_free_memory(size_t input_bytes) noexcept;
+
 // Inside SPOJ_CORE: malloc's `bytes` as the owner's block; throws std::bad_alloc.
 void* owned_malloc(MallocOwner& owner, size_t bytes);
 

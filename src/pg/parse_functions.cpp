@@ -13,6 +13,8 @@ extern "C" {
 
 #include "core/list_page.hpp"
 #include "core/page_check.hpp"
+#include "pg/call_memory.hpp"
+#include "pg/fetch_options_from_settings.hpp"
 #include "pg/row_block.hpp"
 
 namespace {
@@ -51,11 +53,13 @@ SPOJ_FUNCTION(spoj_parse_list) {
     SkipSummary summary;
     SPOJ_CORE({
         spojscore::ListPage page =
-            spojscore::parse_list_page(std::string_view(html.data, html.len), "text/html; charset=utf-8");
+            spojscore::parse_list_page(std::string_view(html.data, html.len), "text/html; charset=utf-8",
+                                       spojscore::CancelCheck{spojscore::pg::interrupt_pending, nullptr});
         spojscore::require_complete_page(page, 0);
         summarize(page, summary);
         rows = spojscore::pg::pack_rows(page.rows, *owner);
     });
+    spojscore::pg::return_free_memory(html.len);
 
     if (summary.skipped > 0)
         ereport(NOTICE, (errmsg("spojscore: skipped %d invalid rows", summary.skipped),

@@ -85,10 +85,12 @@ SPOJ_FUNCTION(spoj_parse_profile) {
     PackedProfile packed;
     SPOJ_CORE({
         spojscore::ProfilePage page =
-            spojscore::parse_profile_page(std::string_view(html.data, html.len), "text/html; charset=utf-8");
+            spojscore::parse_profile_page(std::string_view(html.data, html.len), "text/html; charset=utf-8",
+                                          spojscore::CancelCheck{spojscore::pg::interrupt_pending, nullptr});
         spojscore::require_profile(page, "page");
         pack_profile(page, packed, *owner);
     });
+    spojscore::pg::return_free_memory(html.len);
     Datum result = profile_datum(tupdesc, packed);
     spojscore::pg::release_block(owner);
     PG_RETURN_DATUM(result);

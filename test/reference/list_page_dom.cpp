@@ -226,6 +226,7 @@ ListPage parse_list_page_dom(std::string_view body, std::string_view content_typ
     if (body.size() > static_cast<std::size_t>(INT_MAX)) return unrecognised("page too large");
 
     const Document document = read_document(body, content_type);
+    if (!document.refused.empty()) return unrecognised(document.refused);  // as the SAX parser refuses it
     const bool bad_utf8 = document.repaired_utf8;
     const XmlDocPtr& doc = document.doc;
     const xmlNode* root = doc ? xmlDocGetRootElement(doc.get()) : nullptr;

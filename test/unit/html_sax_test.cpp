@@ -45,7 +45,8 @@ public:
 TEST(HtmlSax, EventsIncludeImpliedAndClosedElements) {
     Trace trace;
     EXPECT_FALSE(parse_events("<!DOCTYPE html><!--c--><p class=x id=a>A &amp; B<script>1<2</script><td>cut",
-                              "text/html", trace));
+                              "text/html", trace)
+                     .repaired_utf8);
     // <td> closes the <p>; the end of input closes the rest.
     EXPECT_EQ(trace.out, "!#<html><body><p class=x id=a>\"A \"\"&\"\" B\"<script>[1<2]</></><td>\"cut\"</></></>");
     EXPECT_EQ(trace.starts, trace.ends);
@@ -56,10 +57,10 @@ TEST(HtmlSax, CharsetAndRepairAsForTheTree) {
     parse_events("<p>\xb1</p>", "text/html; charset=iso-8859-2", latin2);
     EXPECT_NE(latin2.out.find("\"\xc4\x85\""), std::string::npos) << latin2.out;  // U+0105
     Trace repaired;
-    EXPECT_TRUE(parse_events("<p>a\xff" "b</p>", "text/html", repaired));
+    EXPECT_TRUE(parse_events("<p>a\xff" "b</p>", "text/html", repaired).repaired_utf8);
     EXPECT_NE(repaired.out.find("a\xef\xbf\xbd" "b"), std::string::npos) << repaired.out;
     Trace only_nuls;
-    EXPECT_FALSE(parse_events(std::string("\0\0", 2), "", only_nuls));
+    EXPECT_FALSE(parse_events(std::string("\0\0", 2), "", only_nuls).repaired_utf8);
     EXPECT_EQ(only_nuls.out, "");
 }
 
