@@ -9,6 +9,7 @@
 #include <libxml/parserInternals.h>
 
 #include "html_dom.hpp"
+#include "libxml_compat.hpp"
 #include "libxml_guard.hpp"
 #include "no_postgres.hpp"
 
@@ -117,9 +118,7 @@ bool parse_events(std::string_view body, std::string_view content_type, SaxHandl
         if (ctxt == nullptr) throw std::bad_alloc();  // libxml2 could not allocate its context
         htmlCtxtUseOptions(ctxt.get(), kParseOptions);
         if (xmlCharEncodingHandlerPtr encoding = xmlFindCharEncodingHandler(in.encoding.c_str())) {
-            xmlSwitchToEncoding(ctxt.get(), encoding);
-            xmlFree(const_cast<xmlChar*>(ctxt->input->encoding));
-            ctxt->input->encoding = xmlStrdup(reinterpret_cast<const xmlChar*>(in.encoding.c_str()));
+            libxml_compat::set_fixed_encoding(ctxt.get(), encoding, in.encoding.c_str());
         }
         Session state{handler, ctxt.get(), nullptr};
         xmlSAXHandlerPtr own_sax = ctxt->sax;
