@@ -125,6 +125,12 @@ bool parse_events(std::string_view body, std::string_view content_type, SaxHandl
         ctxt->sax = &sax;
         ctxt->userData = &state;
         htmlParseDocument(ctxt.get());
+        // libxml2 before 2.14 closes every open element after xmlStopParser; 2.14 and later
+        // send no more events: close what is left, so every start still has its end.
+        while (state.depth > 0 && !state.failure) {
+            --state.depth;
+            state.deliver([&] { handler.end_element(); });
+        }
         ctxt->sax = own_sax;
         ctxt->userData = ctxt.get();
         failure = state.failure;
