@@ -2,7 +2,14 @@
 CREATE EXTENSION spojscore;
 SELECT extname, extversion, extrelocatable, extnamespace::regnamespace
   FROM pg_extension WHERE extname = 'spojscore';
-\df+ spoj_score
+-- What \df+ shows, from the catalog (\df+'s columns differ between PostgreSQL versions).
+SELECT p.pronamespace::regnamespace AS schema, p.proname AS name,
+       pg_catalog.format_type(p.prorettype, NULL) AS result,
+       pg_catalog.pg_get_function_arguments(p.oid) AS arguments, p.prokind, p.provolatile,
+       p.proparallel, p.proowner::regrole AS owner, p.prosecdef, p.proacl, l.lanname, p.prosrc,
+       pg_catalog.obj_description(p.oid, 'pg_proc') AS description
+  FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_language l ON l.oid = p.prolang
+ WHERE p.oid = 'spoj_score(integer)'::regprocedure \gx
 
 -- Every function pins search_path (spoj_refresh_job and _spoj_fetch_detached commit, which a pinned procedure
 -- cannot, so it qualifies every name instead); only read-only ones are for PUBLIC, and the

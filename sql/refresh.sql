@@ -32,8 +32,15 @@ BEGIN
   EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, state = RETURNED_SQLSTATE;
   END;
+  msg := regexp_replace(msg, 'Failed to connect to 127\.0\.0\.1:([0-9]+) after', 'Failed to connect to 127.0.0.1 port \1 after');
   msg := regexp_replace(msg, '127\.0\.0\.1:[0-9]+', 'FIXTURE', 'g');
   msg := regexp_replace(msg, '127\.0\.0\.2:[0-9]+', 'OTHERHOST', 'g');
+  -- libcurl's own wording (the text after spojscore's classification) changed in 8.x:
+  -- one spelling here, so one expected file serves libcurl 7.88 to 8.23.
+  msg := regexp_replace(msg, 'transfer closed with ([0-9]+) bytes remaining to read', 'end of response with \1 bytes missing');
+  msg := regexp_replace(msg, 'Protocol "([a-z]+)" (not supported or disabled in libcurl|is disabled \(in redirect\))',
+                        'Protocol "\1" disabled (in redirect)');
+  msg := replace(msg, 'Couldn''t connect to server', 'Could not connect to server');
   RETURN state || ' ' || regexp_replace(msg, ' after [0-9]+ ms:', ' after N ms:')
          || CASE WHEN before = pg_temp.checksum() || (SELECT count(*) FROM spoj_refresh_runs)
                              || (SELECT count(*) FROM spoj_problem_history)
@@ -93,7 +100,6 @@ SELECT pg_temp.attempt('redirect,to=location,location=%2Fs%2Fstatus%2Ccode%3D404
 SELECT pg_temp.attempt('ctype,type=json');
 SELECT pg_temp.attempt('header,kind=nostatus');
 SELECT pg_temp.attempt('header,kind=many');
-SELECT pg_temp.attempt('header,kind=cr');
 -- One bad row in 130 is over the 0.5 % default; a superuser may raise the limit.
 SELECT pg_temp.attempt('ok,total=130,v_bad_rows=%7B%223%22%3A%7B%22users%22%3A%22-5%22%7D%7D');
 SET spojscore.max_invalid_ratio = 0.01;
@@ -139,4 +145,10 @@ SELECT status, sqlstate, pages, rows_seen FROM spoj_refresh_runs ORDER BY id DES
 -- libxml2 state survives success and failure alike.
 SELECT xmlparse(document '<a><b/></a>');
 SELECT count(*) AS runs_ok FROM spoj_refresh_runs WHERE status = 'ok';
+-- A header with a bare CR: libcurl up to 8.14 keeps it inside the header's value (the run
+-- succeeds), later libcurl refuses the response; either way nothing is injected and a
+-- refusal changes nothing. Last, so that the outcome moves no count above.
+SELECT CASE WHEN a = 'ok' OR a LIKE '08006 spojscore: page 1: Carriage return found in header from % [data intact]'
+            THEN 'ok, or refused by libcurl' ELSE a END AS attempt
+  FROM pg_temp.attempt('header,kind=cr') a;
 DROP EXTENSION spojscore;

@@ -124,6 +124,12 @@ ParseOutcome parse_events(std::string_view body, std::string_view content_type, 
         // As read_document reads a tree, with our callbacks: no document is built.
         XmlDocPtr none(htmlCtxtReadIO(ctxt.get(), read_input, nullptr, &reader, nullptr, in.encoding.c_str(),
                                       kParseOptions));
+        // libxml2 before 2.14 closes every open element after xmlStopParser; 2.14 and later
+        // send no more events: close what is left, so every start still has its end.
+        while (state.depth > 0 && !state.failure) {
+            --state.depth;
+            state.deliver([&] { handler.end_element(); });
+        }
         ctxt->sax = own_sax;
         ctxt->userData = ctxt.get();
         failure = state.failure;

@@ -2,13 +2,15 @@
 
 #include <libxml/globals.h>
 
+#include "libxml_compat.hpp"
+
 #include "no_postgres.hpp"
 
 namespace spojscore {
 namespace {
 
 void ignore_generic(void*, const char*, ...) {}
-void ignore_structured(void*, xmlErrorPtr) {}
+void ignore_structured(void*, libxml_compat::CompatStructuredError) {}
 
 }  // namespace
 

@@ -2,13 +2,33 @@
 # deps, the loopback fault server.
 # shellcheck shell=bash
 SPOJ_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+# The PostgreSQL major the tests use: PG_MAJOR, else the one in PG_BIN's path, else the one the
+# release's "postgresql" package depends on (15 on Debian 12, 17 on 13, 18 on sid; test/matrix).
+if [ -z "${PG_MAJOR:-}" ]; then
+  if [[ ${PG_BIN:-} =~ /postgresql/([0-9]+)/bin/?$ ]]; then PG_MAJOR=${BASH_REMATCH[1]}
+  else PG_MAJOR=$(apt-cache depends postgresql 2>/dev/null | sed -nE 's/^ *Depends: postgresql-([0-9]+)$/\1/p' | head -1)
+  fi
+  PG_MAJOR=${PG_MAJOR:-15}
+fi
+PG_BIN=${PG_BIN:-/usr/lib/postgresql/$PG_MAJOR/bin}
 SPOJ_TEST_DIR=${SPOJ_TEST_DIR:-/tmp/spojscore-test}
 SPOJ_TEST_PORT=${SPOJ_TEST_PORT:-54329}
 
-APT_PACKAGES=(postgresql-15 postgresql-server-dev-15 postgresql-15-cron libcurl4-openssl-dev
-  libxml2-dev libgtest-dev libbenchmark-dev cmake g++ make clang-14 llvm-14 libclang-rt-14-dev
-  libipc-run-perl python3)
+# The LLVM major PGXS compiles bitcode with (its Makefile.global's CLANG; before the server
+# headers are installed, what postgresql-server-dev-N depends on). The fuzzers use the same clang.
+llvm_major() {
+  local mk v
+  mk=$(dirname "$("$PG_BIN/pg_config" --pgxs 2>/dev/null || echo /nonexistent/x)")/../Makefile.global
+  v=$(sed -nE 's|^CLANG[[:space:]]*=.*clang-([0-9]+)$|\1|p' "$mk" 2>/dev/null | head -1)
+  [ -n "$v" ] || v=$(apt-cache depends "postgresql-server-dev-$PG_MAJOR" 2>/dev/null |
+                       sed -nE 's/^ *Depends: clang-([0-9]+)$/\1/p' | head -1)
+  echo "${v:-14}"
+}
+LLVM_MAJOR=${LLVM_MAJOR:-$(llvm_major)}
+
+APT_PACKAGES=("postgresql-$PG_MAJOR" "postgresql-server-dev-$PG_MAJOR" "postgresql-$PG_MAJOR-cron"
+  libcurl4-openssl-dev libxml2-dev libgtest-dev libbenchmark-dev cmake g++ make "clang-$LLVM_MAJOR"
+  "llvm-$LLVM_MAJOR" "libclang-rt-$LLVM_MAJOR-dev" libipc-run-perl python3)
 
 log() { printf '\n==> %s\n' "$*"; }
 

@@ -109,6 +109,22 @@ ok( $node->poll_query_until('postgres',
 is($node->safe_psql('postgres', 'SELECT stale FROM spoj_status()'), 'f', '... and the data is fresh again');
 ok(fixture_hits('ok,total=130,t=sched')->{requests} > $hits, '... fetching the pages');
 
+# --- pg_cron 1.4 (Debian 12) vs 1.5+ (Debian 13, sid): time zone and second schedules -----
+my $cron_version = $node->safe_psql('postgres', q{SELECT extversion FROM pg_extension WHERE extname = 'pg_cron'});
+if ($cron_version =~ /^1\.[0-4](?:\D|$)/) {   # 1.4 reports "1.4-1"
+	($ret, $out, $err) = $node->psql('postgres', q{SET ROLE spoj_refresher; SELECT spoj_schedule('30 seconds', NULL)});
+	isnt($ret, 0, "pg_cron $cron_version: a schedule in seconds is refused");
+	is($node->safe_psql('postgres', q{SELECT current_setting('cron.timezone', true) IS NULL}), 't',
+		"pg_cron $cron_version: no cron.timezone (schedules are GMT)");
+} else {
+	is($node->safe_psql('postgres', 'SHOW cron.timezone'), 'GMT',
+		"pg_cron $cron_version: cron.timezone defaults to GMT, as the README's schedules assume");
+	is($node->safe_psql('postgres', q{SET ROLE spoj_refresher; SELECT spoj_schedule('30 seconds', NULL)}), $job,
+		"pg_cron $cron_version: a schedule in seconds updates the same job");
+	is($node->safe_psql('postgres', q{SELECT schedule || ' ' || username FROM cron.job WHERE jobname = 'spojscore-refresh'}),
+		'30 seconds spoj_refresher', '... run as the refresher');
+}
+
 is($node->safe_psql('postgres', 'SET ROLE spoj_refresher; SELECT spoj_unschedule()'), 't', 'spoj_unschedule() removes the job');
 is($node->safe_psql('postgres', q{SELECT count(*) FROM cron.job WHERE jobname = 'spojscore-refresh'}), '0', '... none left');
 $node->stop;

@@ -2,6 +2,7 @@
 // happens when a handler throws.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 

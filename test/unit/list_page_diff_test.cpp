@@ -4,6 +4,7 @@
 // pages that test where the two could part (text split into pieces, comments, script,
 // content after the root, nested tables).
 #include <gtest/gtest.h>
+#include <libxml/xmlversion.h>
 
 #include <filesystem>
 #include <fstream>
@@ -138,7 +139,19 @@ TEST(ListPageDiff, MarkersBeforeAfterAndInsideTheTable) {
     }
 }
 
+// libxml2 2.14 rewrote its HTML tree builder: content after </html> and nesting past 256
+// land elsewhere in its tree than in 2.9-2.13's, which the SAX list parser follows, so the
+// tree-walking reference answers differently on exactly these inputs (README, "Supported
+// platforms"). Both parsers stay bounded there; only the oracle is missing.
+#if LIBXML_VERSION >= 21400
+#define SKIP_WHERE_THE_TREE_CHANGED() \
+    GTEST_SKIP() << "libxml2 " LIBXML_DOTTED_VERSION " builds another tree here than the 2.9 tree the SAX parser follows"
+#else
+#define SKIP_WHERE_THE_TREE_CHANGED() (void)0
+#endif
+
 TEST(ListPageDiff, ContentOutsideTheRootElement) {
+    SKIP_WHERE_THE_TREE_CHANGED();
     expect_same("<!-- All Rights Reserved --><html><body>" + kTable + "</body></html><p>All Rights Reserved</p>");
     expect_same("<html><body>" + kTable + "</body></html><div id=\"footer\"></div>");
     // A DOCTYPE or comment ahead of the root sends later elements outside it.
@@ -171,6 +184,7 @@ TEST(ListPageDiff, NestedAndRepeatedTables) {
 // libxml2's tree builder halts the parser past depth 256: content deeper than that, and
 // everything after it, is not seen.
 TEST(ListPageDiff, DepthAroundTheLimit) {
+    SKIP_WHERE_THE_TREE_CHANGED();
     for (int depth : {250, 254, 255, 256, 257, 300}) {
         std::string open, close;
         for (int i = 0; i < depth; ++i) {

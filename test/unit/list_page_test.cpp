@@ -10,6 +10,7 @@
 #include <libxml/globals.h>
 #include <libxml/xmlerror.h>
 
+#include "core/libxml_compat.hpp"
 #include "core/list_page.hpp"
 #include "spojgen_fixture.hpp"
 
@@ -354,7 +355,7 @@ TEST(ListPage, HugeNamesAreBounded) {
 
 int sentinel_calls = 0;
 void sentinel_generic(void*, const char*, ...) { ++sentinel_calls; }
-void sentinel_structured(void*, xmlErrorPtr) { ++sentinel_calls; }
+void sentinel_structured(void*, libxml_compat::CompatStructuredError) { ++sentinel_calls; }
 
 TEST(ListPage, LibxmlErrorHandlersRestored) {
     int generic_context = 0, structured_context = 0;

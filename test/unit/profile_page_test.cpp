@@ -2,6 +2,7 @@
 // test/fixture/spojgen.py (--profile), plus hand-made hostile inputs.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,7 @@
 #include <libxml/xmlerror.h>
 
 #include "core/error.hpp"
+#include "core/libxml_compat.hpp"
 #include "core/profile_page.hpp"
 #include "spojgen_fixture.hpp"
 
@@ -293,7 +295,7 @@ TEST(ProfilePage, LibxmlErrorHandlersRestored) {
     static int calls = 0;
     struct Sentinel {
         static void generic(void*, const char*, ...) { ++calls; }
-        static void structured(void*, xmlErrorPtr) { ++calls; }
+        static void structured(void*, libxml_compat::CompatStructuredError) { ++calls; }
     };
     int generic_context = 0, structured_context = 0;
     const xmlGenericErrorFunc old_generic = xmlGenericError;
