@@ -35,7 +35,8 @@ for my $case (['stall_body', 'mid-body'], ['stall_headers', 'before headers'])
 	  or diag $r->{stderr};
 	like($r->{stderr}, qr/canceling statement due to statement timeout/,
 		"R1 $what: PostgreSQL's own timeout message");
-	ok($r->{elapsed} >= 1.0 && $r->{elapsed} <= 1.5,
+	# The client's clock starts a little after the server's (the query is sent first).
+	ok($r->{elapsed} >= 0.95 && $r->{elapsed} <= 1.5,
 		"R1 $what: error after 1.0-1.5 s")
 	  or diag sprintf('elapsed %.3f s', $r->{elapsed});
 	note sprintf('R1 %s: statement_timeout 1000 ms -> error after %.3f s',

@@ -112,7 +112,8 @@ for my $name (qw(tags_256 one_tag))
 	my $total = time - $t0;
 	is($rows, '50', "$name: parses uncancelled (50 rows)");
 	note sprintf('%s: building the argument %.3f s, with parsing %.3f s', $name, $prep, $total);
-	ok($total - $prep > 1.0, "$name: parsing lasts long enough to cancel it mid-way")
+	# The cancels below land at 40 % of the parse: half a second leaves them well inside it.
+	ok($total - $prep > 0.5, "$name: parsing lasts long enough to cancel it mid-way")
 	  or diag 'parsing was too quick here; the cancels below may land after it';
 	my $at = $prep + ($total - $prep) * 0.4;
 
