@@ -10,6 +10,7 @@
 
 extern "C" {
 #include "access/htup_details.h"
+#include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "funcapi.h"
@@ -33,6 +34,16 @@ extern "C" {
 #include "pg/fetch_options_from_settings.hpp"
 
 namespace {
+
+// EXECUTE privilege of `role` on function `fn` (pg_proc_aclcheck became object_aclcheck in
+// PostgreSQL 16).
+bool may_execute(Oid fn, Oid role) {
+#if PG_VERSION_NUM >= 160000
+    return object_aclcheck(ProcedureRelationId, fn, role, ACL_EXECUTE) == ACLCHECK_OK;
+#else
+    return pg_proc_aclcheck(fn, role, ACL_EXECUTE) == ACLCHECK_OK;
+#endif
+}
 
 using spojscore::pg::MallocOwner;
 using spojscore::pg::PackedRow;
@@ -237,7 +248,7 @@ SPOJ_FUNCTION(spoj_fetch_detached) {
     const char* signature = psprintf("%s.spoj_refresh_job(pg_catalog.interval, pg_catalog.bool)",
                                      quote_identifier(schema));
     const Oid job = DatumGetObjectId(DirectFunctionCall1(regprocedurein, CStringGetDatum(signature)));
-    if (pg_proc_aclcheck(job, GetOuterUserId(), ACL_EXECUTE) != ACLCHECK_OK)
+    if (!may_execute(job, GetOuterUserId()))
         ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
                         errmsg("spojscore: permission denied for procedure spoj_refresh_job")));
 
@@ -330,7 +341,7 @@ SPOJ_FUNCTION(spoj_caller_is_superuser) { PG_RETURN_BOOL(superuser_arg(GetOuterU
 // _spoj_caller_may_execute(proc): the same role's EXECUTE privilege on `proc` (internal
 // steps of spoj_refresh_job, which runs as its caller, admit whoever may run the job).
 SPOJ_FUNCTION(spoj_caller_may_execute) {
-    PG_RETURN_BOOL(pg_proc_aclcheck(PG_GETARG_OID(0), GetOuterUserId(), ACL_EXECUTE) == ACLCHECK_OK);
+    PG_RETURN_BOOL(may_execute(PG_GETARG_OID(0), GetOuterUserId()));
 }
 
 // _spoj_setting(name): a spojscore.* setting, loading the library first so that its
