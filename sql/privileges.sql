@@ -111,8 +111,15 @@ SET spojscore.proxy = 'ftp://proxy.example';
 SET spojscore.no_proxy = 'localhost, 127.0.0.1, .corp.example';
 SET spojscore.no_proxy = 'a;b';
 SET ROLE regress_spoj_reader;
-SHOW spojscore.proxy;
-SELECT current_setting('spojscore.proxy');
+-- Refused with 42501 (the message's wording changed in PostgreSQL 16).
+DO $$
+DECLARE v text;
+BEGIN
+  BEGIN EXECUTE 'SHOW spojscore.proxy' INTO v; RAISE NOTICE 'SHOW: %', v;
+  EXCEPTION WHEN insufficient_privilege THEN RAISE NOTICE 'SHOW spojscore.proxy: 42501'; END;
+  BEGIN v := current_setting('spojscore.proxy'); RAISE NOTICE 'current_setting: %', v;
+  EXCEPTION WHEN insufficient_privilege THEN RAISE NOTICE 'current_setting(''spojscore.proxy''): 42501'; END;
+END $$;
 SELECT count(*) AS visible FROM pg_settings WHERE name = 'spojscore.proxy';
 SET spojscore.proxy = '';
 RESET ROLE;
