@@ -78,7 +78,9 @@ ok((grep { /^socks localhost:\d+$/ } @{ stats()->{targets} }) >= 1, '... and the
 for my $q ('SHOW spojscore.proxy', q{SELECT current_setting('spojscore.proxy')})
 {
 	($rc, $out, $err) = $node->psql('postgres', $q, extra_params => ['-U', 'reader']);
-	like($err, qr/must be superuser or have privileges of pg_read_all_settings/, "reader: $q refused");
+	# PostgreSQL 16 reworded the message.
+	like($err, qr/must be superuser or have privileges of pg_read_all_settings|permission denied to examine "spojscore\.proxy"/,
+		"reader: $q refused");
 }
 is($node->safe_psql('postgres', q{SELECT count(*) FROM pg_settings WHERE name = 'spojscore.proxy'},
 		extra_params => ['-U', 'reader']), '0', 'reader: pg_settings has no spojscore.proxy row');
