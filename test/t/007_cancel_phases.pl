@@ -113,7 +113,7 @@ my $t_parse = time - $t0 - $t_prep;
 is($parsed, '2000', "R9: the $npages padded pages parse (2000 rows)");
 note sprintf('R9: building the array %.3f s, parsing %.3f s (%.0f ms per page)',
 	$t_prep, $t_parse, 1000 * $t_parse / $npages);
-ok($t_parse / $npages < 0.2, sprintf('R9: parse time per page < 200 ms (%.0f ms)', 1000 * $t_parse / $npages));
+# (Parse speed is a benchmark's business: bench/RESULTS.md; here it only sets the cancel points.)
 my $hwm = slurp_file("/proc/$pid/status") =~ /^VmHWM:\s+(\d+) kB/m ? $1 : -1;
 note "R9: backend VmHWM after parsing: $hwm kB";
 ok($t_parse > 1.0, 'R9: parsing lasts long enough to cancel it mid-way')
