@@ -1,7 +1,8 @@
 // A linear pass over a page before libxml2 parses it, so that no input makes the parse
 // superlinear or its tree a large multiple of the page. libxml2 before 2.14 compares each
 // attribute of a start tag with every earlier one (quadratic in one tag: 100,000
-// attributes cost 9 s); its tree costs some 170-330 bytes per node or attribute.
+// attributes cost 9 s), 2.14 and later still spend superlinear time on them (18 s for
+// 100,000 on 2.15); its tree costs some 170-330 bytes per node or attribute.
 #pragma once
 #include <cstddef>
 #include <string>
@@ -14,18 +15,25 @@ namespace spojscore::html {
 // SPOJ's tags have fewer than 20 attributes; past this a page is not one of SPOJ's.
 inline constexpr std::size_t kMaxTagAttributes = 256;
 
-// What libxml2 can make of a body at most. Every '<' followed by a name start is counted
-// as a start tag with the attributes libxml2's tokenizer (2.9-2.13) would read there,
+// What libxml2 can make of a body at most, whichever libxml2 runs. Every '<' followed by a
+// name start is counted as a start tag with the attributes a tokenizer would read there,
 // wherever it is (in a comment or a script too): an upper bound whatever the context.
+// Two tokenizers are modelled: libxml2 2.9-2.13's own, and 2.14+'s HTML5 (WHATWG) one,
+// which also reads '/'-separated attributes (`<p/a/b>`) and those of end tags.
 struct MarkupCounts {
     std::size_t markup = 0;          // '<' but not "</name": elements, comments, ... (and a text node each)
-    std::size_t attributes = 0;      // attribute names over all start tags
+    std::size_t attributes = 0;      // attribute names over all tags (end tags' too on 2.14+)
     std::size_t max_attributes = 0;  // the most attribute names in one start tag
 };
 
-// One pass over `bytes` (ASCII-transparent: see choose_encoding), polling `cancel`
-// every 64 KB; throws Error(Cancelled).
+// Two linear passes over `bytes` (ASCII-transparent: see choose_encoding), polling
+// `cancel` every 64 KB; throws Error(Cancelled). Each count is the larger of the two
+// tokenizers': the libxml2 a binary runs with may be newer or older than its headers.
 MarkupCounts count_markup(std::string_view bytes, const CancelCheck& cancel = {});
+// One tokenizer's counts: libxml2 2.9.14-2.13 (html_limits.cpp) and 2.14-2.15
+// (html_limits_html5.cpp).
+MarkupCounts count_markup_legacy(std::string_view bytes, const CancelCheck& cancel = {});
+MarkupCounts count_markup_html5(std::string_view bytes, const CancelCheck& cancel = {});
 
 // Why a page with these counts is not given to libxml2 ("" when it may be): a start tag
 // with more than kMaxTagAttributes attributes.
