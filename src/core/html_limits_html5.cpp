@@ -4,6 +4,7 @@
 // split), reads '/' as a separator between attributes, takes any byte but a blank, '/' and
 // '>' as a name's first (so `="x`, `<a` and `'b` are names) and reads the attributes of
 // end tags too (into its dictionary, then drops them).
+#include <algorithm>
 #include <array>
 
 #include "error.hpp"

@@ -69,8 +69,8 @@ TEST(HtmlLimits, CountsTheAttributesLibxml2Reads) {
         "<p a=1 b='x>y' c=\"<q d e>\" f>",
         "<p a=\"1\"b=\"2\"c='3'd>",             // values followed by names without a blank
         "<p \"x y z\" w>",                      // a quote where a name should be: not a value
-        "<p a \"=\" b c d>",
-        "<p a x=\"<\" b \"<\" c \"<\" d>",
+        "<p a \"=\" b c d \">",                  // (2.14+: a, '"' and a value)
+        "<p a x=\"<\" b \"<\" c \"<<\" d>",       // (2.14+: '"<"' and '"<<"' are names)
         "<p a=b/c d/ e/>",
         "<p a=>b c>",
         "<p a = 'b' c\n=\td e>",
