@@ -1,6 +1,6 @@
 // count_markup's model of libxml2 2.14+'s HTML5 (WHATWG) start-tag tokenizer:
 // htmlParseStartTag, htmlParseHTMLName, htmlParseAttribute and htmlParseAttValue, the same
-// from v2.14.0 to v2.15.3. Unlike 2.9-2.13 it cuts no name (a long name is truncated, not
+// from v2.14.0 to v2.15.3 and on master (2026-07). Unlike 2.9-2.13 it cuts no name (a long name is truncated, not
 // split), reads '/' as a separator between attributes, takes any byte but a blank, '/' and
 // '>' as a name's first (so `="x`, `<a` and `'b` are names) and reads the attributes of
 // end tags too (into its dictionary, then drops them).
