@@ -36,11 +36,12 @@ constexpr std::array<unsigned char, 256> kCodes = make_codes();
 }  // namespace
 
 // A right-to-left pass of libxml2's start-tag tokenizer (htmlParseStartTag and the
-// functions it calls, 2.9.14 to 2.13): for each position and tokenizer state, how many
-// attribute names are read from there to the end of the tag. Each state's count at i
-// depends on counts at i+1, at the end of the name run at i, and at i+100 or i+101 (a
-// name or tag name cut at kNameBuffer): constant work and memory per byte.
-MarkupCounts count_markup(std::string_view s, const CancelCheck& cancel) {
+// functions it calls, 2.9.14 to 2.13; 2.14's HTML5 one is in html_limits_html5.cpp): for
+// each position and tokenizer state, how many attribute names are read from there to the
+// end of the tag. Each state's count at i depends on counts at i+1, at the end of the
+// name run at i, and at i+100 or i+101 (a name or tag name cut at kNameBuffer): constant
+// work and memory per byte.
+MarkupCounts count_markup_legacy(std::string_view s, const CancelCheck& cancel) {
     MarkupCounts out;
     const std::size_t n = s.size();
     std::array<std::size_t, 128> ahead{};  // A at the last 128 positions (0 past the end)
@@ -123,6 +124,14 @@ MarkupCounts count_markup(std::string_view s, const CancelCheck& cancel) {
         block_end = block_start;
     }
     return out;
+}
+
+// The larger of each count: libxml2's version at run time may differ from its headers'.
+MarkupCounts count_markup(std::string_view bytes, const CancelCheck& cancel) {
+    const MarkupCounts legacy = count_markup_legacy(bytes, cancel);
+    const MarkupCounts html5 = count_markup_html5(bytes, cancel);
+    return {std::max(legacy.markup, html5.markup), std::max(legacy.attributes, html5.attributes),
+            std::max(legacy.max_attributes, html5.max_attributes)};
 }
 
 std::string markup_refusal(const MarkupCounts& counts) {
