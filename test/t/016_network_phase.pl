@@ -200,6 +200,11 @@ my $jseg = 'ok,total=130,t=netphase-jobonly';
 	extra_params => [ '-v', 'VERBOSITY=verbose' ]);
 like($err, qr/ERROR:\s+42501: (spojscore: )?permission denied for function spoj_refresh_tracked_users/,
 	'a role without EXECUTE on spoj_refresh_tracked_users: the users step is refused (42501)');
+($ret, $out, $err) = $node->psql('postgres',
+	"SET spojscore.base_url = '" . scenario_url($jseg) . "'; SET ROLE jobonly; CALL _spoj_fetch_profile_detached('ann', false)",
+	extra_params => [ '-v', 'VERBOSITY=verbose' ]);
+like($err, qr/ERROR:\s+42501: spojscore: permission denied for function spoj_refresh_tracked_users/,
+	'... and so is its network step called directly');
 is(fixture_hits($jseg)->{requests}, 0, '... before any request');
 # The README's refresher runs it (the steps are PUBLIC and admit it).
 ($ret, $out, $err) = $node->psql('postgres',
