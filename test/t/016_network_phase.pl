@@ -10,6 +10,7 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use Time::HiRes qw(time);
 use SpojTest;
 
 my $node = spoj_node('netphase', conf => "spojscore.page_delay = 0\n");
@@ -181,9 +182,13 @@ ok(wait_until(30, sub {
 	'cancel: ann refreshed first');
 ok($waits->(), 'cancel: the job pauses before bob');
 is(profile_requests($tseg, 'bob'), 1, '... (bob not requested by this run)');
-$node->safe_psql('postgres', "SELECT pg_cancel_backend($s->{spoj_pid})");
+my $ctl = session($node);
+my $t0 = time;
+$ctl->query_safe("SELECT pg_cancel_backend($s->{spoj_pid})");
 $r = bg_wait($s, 20);
 is($r->{sqlstate}, '57014', 'cancel during the pause: the job ends with 57014') or diag $r->{stderr};
+cmp_ok($r->{t} - $t0, '<', 0.5, '... within 500 ms');
+$ctl->quit;
 is($node->safe_psql('postgres',
 		q{SELECT string_agg(handle || ':' || (refreshed_at > now() - interval '1 hour'), ',' ORDER BY handle)
 		    FROM spoj_tracked_users}),
