@@ -11,8 +11,8 @@ SELECT p.pronamespace::regnamespace AS schema, p.proname AS name,
   FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_language l ON l.oid = p.prolang
  WHERE p.oid = 'spoj_score(integer)'::regprocedure \gx
 
--- Every function pins search_path (spoj_refresh_job and _spoj_fetch_detached commit, which a pinned procedure
--- cannot, so it qualifies every name instead); only read-only ones are for PUBLIC, and the
+-- Every function pins search_path (spoj_refresh_job, _spoj_fetch_detached and _spoj_fetch_profile_detached
+-- commit, which a pinned procedure cannot, so they qualify every name instead); only read-only ones are for PUBLIC, and the
 -- job's steps, which admit only roles that may execute spoj_refresh_job (sql/privileges).
 SELECT p.oid::regprocedure AS function, p.provolatile, p.proparallel, p.proisstrict,
        p.proconfig, pg_catalog.has_function_privilege('public', p.oid, 'execute') AS public_exec

@@ -31,6 +31,9 @@ CALL spoj_refresh_job();
 SELECT _spoj_run_start(NULL, false);
 CALL _spoj_fetch_detached();
 SELECT * FROM _spoj_apply_fetched(false, now());
+SELECT _spoj_job_due_users(NULL);
+CALL _spoj_fetch_profile_detached('ann', false);
+SELECT _spoj_apply_fetched_profile();
 SELECT * FROM _spoj_fetch();
 INSERT INTO spoj_problems (code, spoj_id, name, users, acc_rate, first_seen, changed_at)
   VALUES ('X', 1, 'x', 1, 1, now(), now());

@@ -10,18 +10,13 @@
 
 extern "C" {
 #include "access/htup_details.h"
-#include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
-#include "executor/spi.h"
 #include "funcapi.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "storage/lock.h"
-#include "utils/lsyscache.h"
-#include "utils/regproc.h"
 #include "utils/wait_event.h"
 #include "utils/array.h"
-#include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/memutils.h"
@@ -32,18 +27,9 @@ extern "C" {
 #include "pg/row_block.hpp"
 #include "pg/settings.hpp"
 #include "pg/fetch_options_from_settings.hpp"
+#include "pg/job_step.hpp"
 
 namespace {
-
-// EXECUTE privilege of `role` on function `fn` (pg_proc_aclcheck became object_aclcheck in
-// PostgreSQL 16).
-bool may_execute(Oid fn, Oid role) {
-#if PG_VERSION_NUM >= 160000
-    return object_aclcheck(ProcedureRelationId, fn, role, ACL_EXECUTE) == ACLCHECK_OK;
-#else
-    return pg_proc_aclcheck(fn, role, ACL_EXECUTE) == ACLCHECK_OK;
-#endif
-}
 
 using spojscore::pg::MallocOwner;
 using spojscore::pg::PackedRow;
@@ -238,19 +224,8 @@ SPOJ_FUNCTION(spoj_gate) {
 SPOJ_FUNCTION(spoj_fetch_detached) {
     spojscore::pg::require_preloaded();
     require_utf8_database();
-    if (fcinfo->context == nullptr || !IsA(fcinfo->context, CallContext) ||
-        castNode(CallContext, fcinfo->context)->atomic)
-        ereport(ERROR, (errcode(ERRCODE_INVALID_TRANSACTION_TERMINATION),
-                        errmsg("spojscore: _spoj_fetch_detached() must be called by CALL outside a transaction block")));
-    // The job runs as its caller: admit whoever may run the job (spoj_refresh_job in this
-    // procedure's own schema).
-    const char* schema = get_namespace_name(get_func_namespace(fcinfo->flinfo->fn_oid));
-    const char* signature = psprintf("%s.spoj_refresh_job(pg_catalog.interval, pg_catalog.bool)",
-                                     quote_identifier(schema));
-    const Oid job = DatumGetObjectId(DirectFunctionCall1(regprocedurein, CStringGetDatum(signature)));
-    if (!may_execute(job, GetOuterUserId()))
-        ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-                        errmsg("spojscore: permission denied for procedure spoj_refresh_job")));
+    spojscore::pg::require_nonatomic_call(fcinfo);
+    spojscore::pg::require_caller_may_execute(fcinfo, spojscore::pg::kJobSignature, "procedure spoj_refresh_job");
 
     forget_detached();
     detached.failure.failed = false;
@@ -262,9 +237,7 @@ SPOJ_FUNCTION(spoj_fetch_detached) {
     }
     PG_TRY();
     {
-        SPI_connect_ext(SPI_OPT_NONATOMIC);
-        SPI_commit();
-        SPI_finish();
+        spojscore::pg::commit_detached();
         // Read after the commit (which ends any SET LOCAL): plain values from here on.
         const spojscore::pg::Settings s = spojscore::pg::settings;
         crawl_into(s, &detached.owner, &detached.counters, &detached.failure);
@@ -341,7 +314,7 @@ SPOJ_FUNCTION(spoj_caller_is_superuser) { PG_RETURN_BOOL(superuser_arg(GetOuterU
 // _spoj_caller_may_execute(proc): the same role's EXECUTE privilege on `proc` (internal
 // steps of spoj_refresh_job, which runs as its caller, admit whoever may run the job).
 SPOJ_FUNCTION(spoj_caller_may_execute) {
-    PG_RETURN_BOOL(may_execute(PG_GETARG_OID(0), GetOuterUserId()));
+    PG_RETURN_BOOL(spojscore::pg::may_execute(PG_GETARG_OID(0), GetOuterUserId()));
 }
 
 // _spoj_setting(name): a spojscore.* setting, loading the library first so that its

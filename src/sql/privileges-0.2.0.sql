@@ -19,3 +19,11 @@ REVOKE ALL ON FUNCTION @extschema@._spoj_settle_running(boolean) FROM PUBLIC;
 -- they admit only roles that may execute spoj_refresh_job).
 REVOKE ALL ON FUNCTION @extschema@._spoj_take_fetched() FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._spoj_gate() FROM PUBLIC;
+-- The job's tracked-users step: _spoj_job_due_users, _spoj_fetch_profile_detached and
+-- _spoj_apply_fetched_profile stay executable by PUBLIC (the job calls them as its caller;
+-- they admit only roles that may execute spoj_refresh_job and spoj_refresh_tracked_users).
+REVOKE ALL ON FUNCTION @extschema@._spoj_due_users(interval) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._spoj_refresh_tracked_user(text, boolean) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._spoj_require_users_caller() FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._spoj_fetched_handle() FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@._spoj_take_profile() FROM PUBLIC;

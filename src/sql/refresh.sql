@@ -380,6 +380,7 @@ DECLARE
   started pg_catalog.timestamptz;
   msg pg_catalog.text;
   state pg_catalog.text;
+  handles pg_catalog.text[];
 BEGIN
   -- @include trust_check
   PERFORM @extschema@._spoj_guard(true);
@@ -406,8 +407,16 @@ BEGIN
     END IF;
     COMMIT;
   END IF;
-  -- Tracked users' profiles, a bounded few per run; their failures stay on their rows.
-  PERFORM @extschema@.spoj_refresh_tracked_users(max_age);
+  -- Tracked users' profiles, a bounded few per run; their failures stay on their rows. As
+  -- for the list, each fetch (and the page_delay pause before it) runs in no transaction
+  -- that holds a snapshot or writes, and each user is applied in its own short one.
+  handles := @extschema@._spoj_job_due_users(max_age);
+  COMMIT;
+  FOR i IN 1 .. pg_catalog.cardinality(handles) LOOP
+    CALL @extschema@._spoj_fetch_profile_detached(handles[i], i OPERATOR(pg_catalog.>) 1);
+    PERFORM @extschema@._spoj_apply_fetched_profile();
+    COMMIT;
+  END LOOP;
 END;
 $$;
 

@@ -103,9 +103,52 @@ BEGIN ATOMIC
   SELECT count(*) > 0 FROM removed;
 END;
 
--- Refreshes the tracked users whose profiles are oldest (only those older than max_age,
--- when given), at most spojscore.users_per_run, pausing spojscore.page_delay between
--- them. One user's failure is recorded on its row and does not stop the others.
+-- The tracked users due for a refresh, oldest profile first (only those older than
+-- max_age, when given), at most spojscore.users_per_run.
+CREATE FUNCTION @extschema@._spoj_due_users(max_age interval)
+RETURNS text[]
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT ARRAY(SELECT t.handle FROM @extschema@.spoj_tracked_users t
+                WHERE max_age IS NULL OR t.refreshed_at IS NULL OR t.refreshed_at < now() - max_age
+                ORDER BY t.refreshed_at NULLS FIRST, t.handle
+                LIMIT @extschema@._spoj_setting('spojscore.users_per_run')::integer)
+$$;
+
+-- One tracked user's refresh: 'ok', or 'failed: <message>' with the failure recorded on
+-- its row. `detached`: the profile is the one _spoj_fetch_profile_detached() left in this
+-- backend (the job's step; a user untracked meanwhile gets nothing written, 'untracked'),
+-- else it is fetched now.
+CREATE FUNCTION @extschema@._spoj_refresh_tracked_user(h text, detached boolean)
+RETURNS text
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  p @extschema@.spoj_profile;
+BEGIN
+  IF detached THEN
+    p := @extschema@._spoj_take_profile();  -- raises the fetch's failure
+    IF NOT EXISTS (SELECT 1 FROM @extschema@.spoj_tracked_users t WHERE t.handle = h) THEN
+      RETURN 'untracked';
+    END IF;
+    PERFORM @extschema@._spoj_apply_profile(h, p);
+  ELSE
+    PERFORM @extschema@.spoj_user_refresh(h);
+  END IF;
+  RETURN 'ok';
+EXCEPTION WHEN OTHERS THEN
+  UPDATE @extschema@.spoj_tracked_users t
+     SET refreshed_at = now(), last_error = SQLERRM, last_sqlstate = SQLSTATE
+   WHERE t.handle = h;
+  RETURN 'failed: ' || SQLERRM;
+END;
+$$;
+
+-- Refreshes the due tracked users (_spoj_due_users), pausing spojscore.page_delay between
+-- them. One user's failure is recorded on its row and does not stop the others. One
+-- statement: it holds its snapshot throughout (CALL spoj_refresh_job() does not).
 CREATE FUNCTION @extschema@._spoj_refresh_tracked_users(max_age interval)
 RETURNS TABLE (handle text, status text)
 LANGUAGE plpgsql VOLATILE
@@ -116,21 +159,11 @@ DECLARE
   pause float8 := extract(epoch FROM @extschema@._spoj_setting('spojscore.page_delay')::interval);
   first boolean := true;
 BEGIN
-  FOR h IN SELECT t.handle FROM @extschema@.spoj_tracked_users t
-            WHERE max_age IS NULL OR t.refreshed_at IS NULL OR t.refreshed_at < now() - max_age
-            ORDER BY t.refreshed_at NULLS FIRST, t.handle
-            LIMIT @extschema@._spoj_setting('spojscore.users_per_run')::integer LOOP
+  FOREACH h IN ARRAY @extschema@._spoj_due_users(max_age) LOOP
     IF NOT first THEN PERFORM pg_sleep(pause); END IF;
     first := false;
-    BEGIN
-      PERFORM @extschema@.spoj_user_refresh(h);
-      handle := h; status := 'ok';
-    EXCEPTION WHEN OTHERS THEN
-      UPDATE @extschema@.spoj_tracked_users t
-         SET refreshed_at = now(), last_error = SQLERRM, last_sqlstate = SQLSTATE
-       WHERE t.handle = h;
-      handle := h; status := 'failed: ' || SQLERRM;
-    END;
+    handle := h;
+    status := @extschema@._spoj_refresh_tracked_user(h, false);
     RETURN NEXT;
   END LOOP;
 END;
@@ -143,6 +176,67 @@ SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
   SELECT @extschema@._spoj_guard();
   SELECT * FROM @extschema@._spoj_refresh_tracked_users(max_age);
+END;
+
+-- The job's tracked-users step (see spoj_refresh_job). Its pieces are executable by PUBLIC,
+-- as the job calls them as its caller: they admit only roles that may execute both
+-- spoj_refresh_job and spoj_refresh_tracked_users (what the step needed before it was split).
+CREATE FUNCTION @extschema@._spoj_require_users_caller()
+RETURNS void
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  PERFORM @extschema@._spoj_require_job_caller();
+  IF NOT @extschema@._spoj_caller_may_execute('@extschema@.spoj_refresh_tracked_users(interval)') THEN
+    RAISE EXCEPTION 'spojscore: permission denied for function spoj_refresh_tracked_users'
+      USING ERRCODE = 'insufficient_privilege';
+  END IF;
+END;
+$$;
+
+-- The users due, as a list the job keeps across its commits.
+CREATE FUNCTION @extschema@._spoj_job_due_users(max_age interval)
+RETURNS text[]
+LANGUAGE sql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+  SELECT @extschema@._spoj_guard();
+  SELECT @extschema@._spoj_require_users_caller();
+  SELECT @extschema@._spoj_due_users(max_age);
+END;
+
+-- One user's network phase: commits, then (after the page_delay pause when `pause`)
+-- fetches the profile holding no snapshot and no transaction id; the profile or the
+-- failure waits in the backend for _spoj_apply_fetched_profile(). Like
+-- _spoj_fetch_detached, it cannot pin search_path and resolves no name but the job's and
+-- spoj_refresh_tracked_users in its own schema, whose EXECUTE it requires of the caller.
+CREATE PROCEDURE @extschema@._spoj_fetch_profile_detached(handle text, pause boolean)
+AS 'MODULE_PATHNAME', 'spoj_fetch_profile_detached'
+LANGUAGE C;
+
+CREATE FUNCTION @extschema@._spoj_fetched_handle()
+RETURNS text
+AS 'MODULE_PATHNAME', 'spoj_fetched_handle'
+LANGUAGE C VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION @extschema@._spoj_take_profile()
+RETURNS @extschema@.spoj_profile
+AS 'MODULE_PATHNAME', 'spoj_take_profile'
+LANGUAGE C VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp;
+
+-- One user's apply phase: what _spoj_fetch_profile_detached() kept, applied (or its
+-- failure recorded on the user's row) exactly as spoj_refresh_tracked_users() does.
+CREATE FUNCTION @extschema@._spoj_apply_fetched_profile()
+RETURNS text
+LANGUAGE sql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+  SELECT @extschema@._spoj_guard();
+  SELECT @extschema@._spoj_require_users_caller();
+  SELECT @extschema@._spoj_refresh_tracked_user(@extschema@._spoj_fetched_handle(), true);
 END;
 
 -- Points of a user's solved classical problems at today's counts (the user included),

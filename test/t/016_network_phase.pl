@@ -10,6 +10,7 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use Time::HiRes qw(time);
 use SpojTest;
 
 my $node = spoj_node('netphase', conf => "spojscore.page_delay = 0\n");
@@ -120,6 +121,104 @@ is(fixture_hits($fseg)->{requests}, 0, '... and no request was sent');
 ($ret, $out, $err) = $node->psql('postgres',
 	"SET spojscore.base_url = '" . scenario_url($fseg) . "'; SET ROLE runner; CALL spoj_refresh_job()");
 is($ret, 0, 'unforced, the same role runs the job (no grant beyond the README\'s)') or diag $err;
+
+# --- the job's tracked-users step ----------------------------------------------------
+# Each profile is fetched, and the page_delay pause before it spent, in no transaction that
+# holds a snapshot or a transaction id; each user is applied and committed on its own. The
+# list is fresh ('1 day'), so the job goes straight to the users: ann (her first request
+# stalls, the retry is served), bob (served), nosuchuser (no such SPOJ user: fails).
+$node->safe_psql('postgres',
+	q{SELECT spoj_track_user('ann'), spoj_track_user('bob'), spoj_track_user('nosuchuser')});
+my $tseg = 'stall_body,user=ann,once=1,seconds=6,total=130,t=tracked';
+$s = session($node);
+$s->query_safe("SET spojscore.base_url = '" . scenario_url($tseg) . "'");
+$s->query_safe("SET spojscore.page_delay = '3s'");
+bg_start($s, "CALL spoj_refresh_job('1 day')");
+my $waits = sub {
+	return wait_until(30, sub { activity($s->{spoj_pid}) =~ /^Extension\|/ });
+};
+
+# ann's profile stalls (headers and 1 KiB, then 6 s of silence).
+ok(wait_until(30, sub { profile_requests($tseg, 'ann') >= 1 }), 'users: ann\'s profile requested');
+ok($waits->(), 'users: the job waits on ann\'s profile');
+is(activity($s->{spoj_pid}), 'Extension|Extension|t|t',
+	'users, stalled profile: wait event Extension/Extension, backend_xmin and backend_xid null');
+($removed, $kept) = vacuum_report();
+is("$removed/$kept", '1000/0', 'users, stalled profile: VACUUM removes the 1000 rows deleted meanwhile');
+is(profile_requests($tseg, 'ann'), 1, '... all seen while ann\'s first request stalled');
+
+# The pause between ann (applied and committed) and bob (not requested yet).
+ok(wait_until(30, sub {
+		$node->safe_psql('postgres', q{SELECT count(*) FROM spoj_user_profiles WHERE handle = 'ann'}) eq '1' }),
+	'users: ann is applied and committed before bob is fetched');
+ok($waits->(), 'users: the job waits (the pause)');
+my $pausing = activity($s->{spoj_pid});
+is(profile_requests($tseg, 'bob'), 0, '... seen before bob was requested: the page_delay pause');
+is($pausing, 'Extension|Extension|t|t',
+	'users, page_delay pause: wait event Extension/Extension, backend_xmin and backend_xid null');
+
+$r = bg_wait($s, 90);
+ok($r->{done}, 'users: the job ends');
+is($r->{stderr}, '', '... without an error (a user\'s failure stays on its row)');
+is($node->safe_psql('postgres',
+		q{SELECT string_agg(t.handle || ':' || coalesce(t.last_sqlstate, 'ok') || ':' || (p.handle IS NOT NULL)
+		                    || ':' || (t.refreshed_at > now() - interval '5 minutes'), ',' ORDER BY t.handle)
+		    FROM spoj_tracked_users t LEFT JOIN spoj_user_profiles p ON p.handle = t.handle}),
+	'ann:ok:true:true,bob:ok:true:true,nosuchuser:22023:false:true',
+	'users: ann (after a retry) and bob applied; nosuchuser\'s failure recorded on its row');
+like($node->safe_psql('postgres', q{SELECT last_error FROM spoj_tracked_users WHERE handle = 'nosuchuser'}),
+	qr/unknown SPOJ user "nosuchuser"/, '... with its message');
+is(profile_requests($tseg, 'ann'), 2, '... ann in two requests (the stalled one, the retry)');
+ok($node->safe_psql('postgres', q{SELECT count(*) FROM spoj_user_solved WHERE handle = 'ann'}) > 0,
+	'... ann\'s solved set stored');
+
+# Cancel during the pause: PostgreSQL's 57014 ends the job; the user before it stays committed.
+$node->safe_psql('postgres', q{UPDATE spoj_tracked_users SET refreshed_at = now() - interval '2 days'});
+$s->query_safe("SET spojscore.page_delay = '60s'");
+bg_start($s, "CALL spoj_refresh_job('1 day')");
+ok(wait_until(30, sub {
+		$node->safe_psql('postgres',
+			q{SELECT refreshed_at > now() - interval '1 hour' FROM spoj_tracked_users WHERE handle = 'ann'}) eq 't' }),
+	'cancel: ann refreshed first');
+ok($waits->(), 'cancel: the job pauses before bob');
+is(profile_requests($tseg, 'bob'), 1, '... (bob not requested by this run)');
+my $ctl = session($node);
+my $t0 = time;
+$ctl->query_safe("SELECT pg_cancel_backend($s->{spoj_pid})");
+$r = bg_wait($s, 20);
+is($r->{sqlstate}, '57014', 'cancel during the pause: the job ends with 57014') or diag $r->{stderr};
+cmp_ok($r->{t} - $t0, '<', 0.5, '... within 500 ms');
+$ctl->quit;
+is($node->safe_psql('postgres',
+		q{SELECT string_agg(handle || ':' || (refreshed_at > now() - interval '1 hour'), ',' ORDER BY handle)
+		    FROM spoj_tracked_users}),
+	'ann:true,bob:false,nosuchuser:false', '... ann\'s refresh committed, the others untouched');
+$s->quit;
+
+# The job's role needs EXECUTE on spoj_refresh_tracked_users for this step, as it always did.
+$node->safe_psql('postgres', q{CREATE ROLE jobonly;
+	GRANT EXECUTE ON PROCEDURE spoj_refresh_job(interval, boolean),
+	                           _spoj_record_failure(timestamptz, text, text) TO jobonly;});
+my $jseg = 'ok,total=130,t=netphase-jobonly';
+($ret, $out, $err) = $node->psql('postgres',
+	"SET spojscore.base_url = '" . scenario_url($jseg) . "'; SET ROLE jobonly; CALL spoj_refresh_job('1 day')",
+	extra_params => [ '-v', 'VERBOSITY=verbose' ]);
+like($err, qr/ERROR:\s+42501: (spojscore: )?permission denied for function spoj_refresh_tracked_users/,
+	'a role without EXECUTE on spoj_refresh_tracked_users: the users step is refused (42501)');
+($ret, $out, $err) = $node->psql('postgres',
+	"SET spojscore.base_url = '" . scenario_url($jseg) . "'; SET ROLE jobonly; CALL _spoj_fetch_profile_detached('ann', false)",
+	extra_params => [ '-v', 'VERBOSITY=verbose' ]);
+like($err, qr/ERROR:\s+42501: spojscore: permission denied for function spoj_refresh_tracked_users/,
+	'... and so is its network step called directly');
+is(fixture_hits($jseg)->{requests}, 0, '... before any request');
+# The README's refresher runs it (the steps are PUBLIC and admit it).
+($ret, $out, $err) = $node->psql('postgres',
+	"SET spojscore.base_url = '" . scenario_url('ok,total=130,t=netphase-runner-users') . "';
+	 SET spojscore.page_delay = 0; SET ROLE runner; CALL spoj_refresh_job('1 day')");
+is($ret, 0, 'the refresher runs the users step') or diag $err;
+is($node->safe_psql('postgres',
+		q{SELECT count(*) FILTER (WHERE refreshed_at > now() - interval '1 hour') FROM spoj_tracked_users}),
+	'3', '... refreshing every due user');
 
 $node->stop;
 done_testing();

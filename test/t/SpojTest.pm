@@ -13,7 +13,7 @@ use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 
-our @EXPORT = qw(fixture_url scenario_url fixture_hits wait_for_hits wait_until
+our @EXPORT = qw(fixture_url scenario_url fixture_hits profile_requests wait_for_hits wait_until
   spoj_node checksum seed_table session bg_start bg_wait bg_run sqlstate_of
   last_run max_of);
 
@@ -39,6 +39,16 @@ sub fixture_hits
 	die "fixture: GET /__hits/$segment: $r->{status} $r->{reason}"
 	  unless $r->{success};
 	return decode_json($r->{content});
+}
+
+# How many requests the fixture has seen for $handle's profile under $segment.
+sub profile_requests
+{
+	my ($segment, $handle) = @_;
+	my $r = HTTP::Tiny->new(timeout => 10)->get(fixture_url() . '/__hits');
+	die "fixture: GET /__hits: $r->{status} $r->{reason}" unless $r->{success};
+	my $s = decode_json($r->{content})->{scenarios}{$segment} // { paths => [] };
+	return scalar grep { m{/users/\Q$handle\E/?$} } @{ $s->{paths} };
 }
 
 # Polls $cond->() every 10 ms until it is true or $seconds pass; returns its last value.
