@@ -409,9 +409,9 @@ BEGIN
   END IF;
   -- Tracked users' profiles, a bounded few per run; their failures stay on their rows. As
   -- for the list, each fetch (and the page_delay pause before it) runs in no transaction
-  -- that holds a snapshot or writes, and each user is applied in its own short one.
+  -- that holds a snapshot or writes, and each user is applied in its own short one (the
+  -- first fetch commits what came before: with no user due, nothing here ends a transaction).
   handles := @extschema@._spoj_job_due_users(max_age);
-  COMMIT;
   FOR i IN 1 .. pg_catalog.cardinality(handles) LOOP
     CALL @extschema@._spoj_fetch_profile_detached(handles[i], i OPERATOR(pg_catalog.>) 1);
     PERFORM @extschema@._spoj_apply_fetched_profile();
