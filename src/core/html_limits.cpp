@@ -5,6 +5,7 @@
 #include <string>
 
 #include "error.hpp"
+#include "html_limits_pass.hpp"
 #include "no_postgres.hpp"
 
 namespace spojscore::html {
@@ -13,10 +14,6 @@ namespace {
 // htmlParseHTMLName reads at most this many characters of a name; the rest of a longer
 // run starts another name.
 constexpr std::size_t kNameBuffer = 100;
-constexpr std::size_t kCancelEvery = 64 * 1024;
-// Overlapping pseudo-tags (`<a<a<a ... b c d`) can add up past any real count: the sum
-// stops here, far above any budget and far below overflow in tree_bytes_bound.
-constexpr std::size_t kSaturated = std::size_t{1} << 40;
 
 // What a byte is to the tokenizer.
 enum Code : unsigned char { kOther, kBlank, kGt, kSlash, kNameStart, kNameOnly, kEquals, kDquote, kSquote, kLt };
@@ -53,76 +50,70 @@ MarkupCounts count_markup_legacy(std::string_view s, const CancelCheck& cancel) 
     std::size_t an_after = 0;  // AN just past the name run that holds i
     bool gt_next = false;      // s[i+1] == '>'
     std::size_t next_code = kOther;
-    for (std::size_t block_end = n; block_end > 0;) {
-        if (cancel.requested()) throw Error(ErrorKind::Cancelled, "cancelled while checking the page");
-        const std::size_t block_start = block_end > kCancelEvery ? block_end - kCancelEvery : 0;
-        for (std::size_t i = block_end; i-- > block_start;) {
-            const unsigned char code = kCodes[static_cast<unsigned char>(s[i])];
-            const std::size_t a_next = a;  // A at i+1
-            switch (code) {
-                case kBlank:  // a, an, v stay; B and U end here: they go on as A
-                    b = u = a;
-                    run = 0;
-                    break;
-                case kGt:
-                    a = b = an = 0;
-                    v = u = 0;
-                    run = 0;
-                    break;
-                case kSlash:
-                    a = b = an = gt_next ? 0 : b;  // "/>" ends the tag
-                    v = u;
-                    run = 0;
-                    break;
-                case kNameStart:
-                case kNameOnly:
-                    if (run == 0) an_after = an;
-                    ++run;
-                    a = code == kNameOnly ? b : 1 + (run > kNameBuffer ? ahead[(i + kNameBuffer) & 127] : an_after);
-                    an = a;
-                    v = u;
-                    break;
-                case kEquals:
-                    a = b;
-                    an = v;
-                    v = u;
-                    run = 0;
-                    break;
-                case kDquote:
-                    a = an = b;
-                    v = q2;
-                    q2 = a_next;
-                    run = 0;
-                    break;
-                case kSquote:
-                    a = an = b;
-                    v = q1;
-                    q1 = a_next;
-                    run = 0;
-                    break;
-                case kLt:
-                    ++out.markup;
-                    if (next_code == kNameStart) {
-                        // The tag name is cut at kNameBuffer too; attributes follow it.
-                        const std::size_t names = ahead[(i + 1 + std::min(run, kNameBuffer)) & 127];
-                        out.attributes = std::min(out.attributes + names, kSaturated);
-                        out.max_attributes = std::max(out.max_attributes, names);
-                    } else if (next_code == kSlash && i + 2 < n && kCodes[static_cast<unsigned char>(s[i + 2])] == kNameStart) {
-                        --out.markup;  // an end tag builds no node
-                    }
-                    [[fallthrough]];
-                default:
-                    a = an = b;
-                    v = u;
-                    run = 0;
-                    break;
-            }
-            ahead[i & 127] = a;
-            gt_next = code == kGt;
-            next_code = code;
+    pass::right_to_left(s, cancel, [&](std::size_t i) {
+        const unsigned char code = kCodes[static_cast<unsigned char>(s[i])];
+        const std::size_t a_next = a;  // A at i+1
+        switch (code) {
+            case kBlank:  // a, an, v stay; B and U end here: they go on as A
+                b = u = a;
+                run = 0;
+                break;
+            case kGt:
+                a = b = an = 0;
+                v = u = 0;
+                run = 0;
+                break;
+            case kSlash:
+                a = b = an = gt_next ? 0 : b;  // "/>" ends the tag
+                v = u;
+                run = 0;
+                break;
+            case kNameStart:
+            case kNameOnly:
+                if (run == 0) an_after = an;
+                ++run;
+                a = code == kNameOnly ? b : 1 + (run > kNameBuffer ? ahead[(i + kNameBuffer) & 127] : an_after);
+                an = a;
+                v = u;
+                break;
+            case kEquals:
+                a = b;
+                an = v;
+                v = u;
+                run = 0;
+                break;
+            case kDquote:
+                a = an = b;
+                v = q2;
+                q2 = a_next;
+                run = 0;
+                break;
+            case kSquote:
+                a = an = b;
+                v = q1;
+                q1 = a_next;
+                run = 0;
+                break;
+            case kLt:
+                ++out.markup;
+                if (next_code == kNameStart) {
+                    // The tag name is cut at kNameBuffer too; attributes follow it.
+                    const std::size_t names = ahead[(i + 1 + std::min(run, kNameBuffer)) & 127];
+                    pass::add_tag(out, names, true);
+                } else if (next_code == kSlash && i + 2 < n && kCodes[static_cast<unsigned char>(s[i + 2])] == kNameStart) {
+                    --out.markup;  // an end tag builds no node
+                }
+                [[fallthrough]];
+            default:
+                a = an = b;
+                v = u;
+                run = 0;
+                break;
         }
-        block_end = block_start;
-    }
+        ahead[i & 127] = a;
+        gt_next = code == kGt;
+        next_code = code;
+    });
     return out;
 }
 

@@ -9,13 +9,12 @@
 
 #include "error.hpp"
 #include "html_limits.hpp"
+#include "html_limits_pass.hpp"
 #include "no_postgres.hpp"
 
 namespace spojscore::html {
 namespace {
 
-constexpr std::size_t kCancelEvery = 64 * 1024;
-constexpr std::size_t kSaturated = std::size_t{1} << 40;  // as in html_limits.cpp
 
 // What a byte is to the tokenizer (IS_WS_HTML has '\f' where IS_BLANK_CH has not).
 enum Code : unsigned char { kOther, kBlank, kGt, kSlash, kEquals, kDquote, kSquote, kLt, kLetter };
@@ -43,61 +42,55 @@ MarkupCounts count_markup_html5(std::string_view s, const CancelCheck& cancel) {
     std::size_t ba = 0, nm = 0, an = 0, vb = 0, uq = 0, dq = 0, sq = 0, tn = 0;
     std::size_t tn2 = 0;  // tn at i+2
     unsigned char next = kOther, next2 = kOther;
-    for (std::size_t block_end = s.size(); block_end > 0;) {
-        if (cancel.requested()) throw Error(ErrorKind::Cancelled, "cancelled while checking the page");
-        const std::size_t block_start = block_end > kCancelEvery ? block_end - kCancelEvery : 0;
-        for (std::size_t i = block_end; i-- > block_start;) {
-            const unsigned char code = kCodes[static_cast<unsigned char>(s[i])];
-            const std::size_t ba_next = ba, tn_next = tn;
-            switch (code) {
-                case kBlank:  // blanks are skipped in ba, an, vb; they end a name, a tag name, a bare value
-                    nm = an;
-                    uq = tn = ba;
-                    break;
-                case kGt:
-                    ba = an = nm = vb = uq = tn = 0;
-                    break;
-                case kSlash:  // "/>" ends the tag; a '/' alone is skipped
-                    ba = next == kGt ? 0 : ba_next;
-                    an = nm = tn = ba;
-                    vb = uq;
-                    break;
-                case kEquals:  // the first byte of a name, or the '=' after one
-                    ba = 1 + nm;
-                    nm = an = vb;
-                    vb = uq;
-                    break;
-                case kDquote:
-                    ba = an = 1 + nm;
-                    vb = dq;
-                    dq = ba_next;
-                    break;
-                case kSquote:
-                    ba = an = 1 + nm;
-                    vb = sq;
-                    sq = ba_next;
-                    break;
-                case kLt:
-                    ++out.markup;
-                    if (next == kLetter) {
-                        out.attributes = std::min(out.attributes + tn_next, kSaturated);
-                        out.max_attributes = std::max(out.max_attributes, tn_next);
-                    } else if (next == kSlash && next2 == kLetter) {
-                        --out.markup;  // an end tag builds no node, but its attributes are read
-                        out.attributes = std::min(out.attributes + tn2, kSaturated);
-                    }
-                    [[fallthrough]];
-                default:
-                    ba = an = 1 + nm;
-                    vb = uq;
-                    break;
-            }
-            tn2 = tn_next;
-            next2 = next;
-            next = code;
+    pass::right_to_left(s, cancel, [&](std::size_t i) {
+        const unsigned char code = kCodes[static_cast<unsigned char>(s[i])];
+        const std::size_t ba_next = ba, tn_next = tn;
+        switch (code) {
+            case kBlank:  // blanks are skipped in ba, an, vb; they end a name, a tag name, a bare value
+                nm = an;
+                uq = tn = ba;
+                break;
+            case kGt:
+                ba = an = nm = vb = uq = tn = 0;
+                break;
+            case kSlash:  // "/>" ends the tag; a '/' alone is skipped
+                ba = next == kGt ? 0 : ba_next;
+                an = nm = tn = ba;
+                vb = uq;
+                break;
+            case kEquals:  // the first byte of a name, or the '=' after one
+                ba = 1 + nm;
+                nm = an = vb;
+                vb = uq;
+                break;
+            case kDquote:
+                ba = an = 1 + nm;
+                vb = dq;
+                dq = ba_next;
+                break;
+            case kSquote:
+                ba = an = 1 + nm;
+                vb = sq;
+                sq = ba_next;
+                break;
+            case kLt:
+                ++out.markup;
+                if (next == kLetter) {
+                    pass::add_tag(out, tn_next, true);
+                } else if (next == kSlash && next2 == kLetter) {
+                    --out.markup;  // an end tag builds no node, but its attributes are read
+                    pass::add_tag(out, tn2, false);
+                }
+                [[fallthrough]];
+            default:
+                ba = an = 1 + nm;
+                vb = uq;
+                break;
         }
-        block_end = block_start;
-    }
+        tn2 = tn_next;
+        next2 = next;
+        next = code;
+    });
     return out;
 }
 
